@@ -1,0 +1,31 @@
+// Three projects: unit specs beside the code, and the same e2e suites run once on
+// SQLite and once on PostgreSQL (test/support/database.ts reads SIGNET_TEST_DB).
+const common = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testEnvironment: 'node',
+  // jose is ESM-only: ts-jest transforms it (see ../shared/STACK.md).
+  transform: {
+    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e-sqlite',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/use-sqlite.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e-postgres',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+    },
+  ],
+};

@@ -1,0 +1,61 @@
+import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from './common/http/json-depth';
+import { SignetConfig } from './config/signet-config';
+
+/** Bodies larger than this are answered 413; Signet's largest request is well under it. */
+export const BODY_LIMIT = '64kb';
+
+/** The JSON parser refuses deep nesting before parsing it (a 400, never a stack overflow). */
+function refuseDeepJson(_request: unknown, _response: unknown, body: Buffer): void {
+  if (jsonNestingDepth(body.toString('utf8')) > MAX_JSON_DEPTH) {
+    throw Object.assign(new Error(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`), {
+      status: 400,
+      expose: true,
+    });
+  }
+}
+
+/** Everything an app needs besides its modules; used by main.ts and by every e2e test. */
+export function configureApp(app: INestApplication): INestApplication {
+  const express = app as NestExpressApplication;
+  const config = app.get(SignetConfig);
+  express.useLogger(app.get(Logger));
+  express.set('trust proxy', config.trustProxy);
+  express.disable('x-powered-by');
+  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
+  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 100 });
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // A body that is not an object (null, an array, a string) is refused, not coerced.
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) =>
+        new BadRequestException(
+          errors.flatMap((e) =>
+            Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+          ),
+        ),
+    }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Signet')
+      .setDescription(
+        'Token service and API guard: login, OAuth clients, JWKS, key rotation, pets API',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

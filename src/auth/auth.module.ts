@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TokensModule } from '../tokens/tokens.module';
+import { UsersModule } from '../users/users.module';
+import { AccessTokenStrategy } from './access-token.strategy';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AccessTokenGuard } from './guards/access-token.guard';
+import { ScopesGuard } from './guards/scopes.guard';
+import { RefreshToken } from './refresh-tokens/refresh-token.entity';
+import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
+import { LoginThrottle } from './throttle/login-throttle.entity';
+import { LoginThrottleRepository } from './throttle/login-throttle.repository';
+import { LoginThrottleService } from './throttle/login-throttle.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    TokensModule,
+    UsersModule,
+    TypeOrmModule.forFeature([LoginThrottle, RefreshToken]),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    AccessTokenStrategy,
+    LoginThrottleRepository,
+    LoginThrottleService,
+    RefreshTokensService,
+    // Global guards run in registration order: who you are (401) before what you may do (403),
+    // so a request without a valid token never learns which scopes a route needs.
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
+  ],
+})
+export class AuthModule {}

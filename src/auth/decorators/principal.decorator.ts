@@ -1,0 +1,11 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuthenticatedPrincipal } from '../principal';
+
+/** The authenticated principal the guard attached to the request. */
+export const Principal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticatedPrincipal => {
+    const request = context.switchToHttp().getRequest<Request>();
+    return request.user as AuthenticatedPrincipal;
+  },
+);

@@ -1,0 +1,71 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import {
+  InvalidTokenError,
+  MissingTokenError,
+  SignetError,
+} from '../../common/errors/signet.errors';
+import { authorizationValues, parseBearer } from '../../common/http/authorization-header';
+import { MetricsService } from '../../metrics/metrics.service';
+import { TokenRejection } from '../../tokens/access-token.verifier';
+import { ACCESS_TOKEN_STRATEGY, BEARER_TOKEN } from '../access-token.strategy';
+import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
+import { AuthenticatedPrincipal } from '../principal';
+
+/** Deny by default: every route needs a valid access token unless it is @Public() (401). */
+@Injectable()
+export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly metrics: MetricsService,
+  ) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<Request & { [BEARER_TOKEN]?: string }>();
+    const credentials = parseBearer(authorizationValues(request.rawHeaders));
+    if (credentials.kind === 'none') {
+      this.metrics.tokenVerifications.inc({ outcome: 'missing' });
+      throw new MissingTokenError();
+    }
+    if (credentials.kind === 'malformed') {
+      this.metrics.tokenVerifications.inc({ outcome: 'malformed' });
+      throw new InvalidTokenError(credentials.reason);
+    }
+    request[BEARER_TOKEN] = credentials.token;
+    return super.canActivate(context) as Promise<boolean>;
+  }
+
+  override handleRequest<T = AuthenticatedPrincipal>(
+    error: unknown,
+    principal: T | false,
+    info: unknown,
+  ): T {
+    if (error instanceof SignetError) {
+      throw error;
+    }
+    if (error) {
+      throw error instanceof Error ? error : new Error('authentication failed');
+    }
+    if (!principal) {
+      const reason = info instanceof TokenRejection ? info.reason : 'event_token_at_http_route';
+      this.metrics.tokenVerifications.inc({ outcome: reason });
+      throw new InvalidTokenError(
+        reason,
+        reason === 'expired' ? 'The access token expired' : undefined,
+      );
+    }
+    this.metrics.tokenVerifications.inc({ outcome: 'valid' });
+    return principal;
+  }
+}

@@ -1,0 +1,187 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { resolve } from 'node:path';
+import {
+  DatabaseConfig,
+  SIGNING_ALGORITHMS,
+  SignetConfig,
+  SigningAlgorithm,
+} from './signet-config';
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {}
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (value === 'true' || value === '1') {
+    return true;
+  }
+  if (value === 'false' || value === '0') {
+    return false;
+  }
+  return value;
+};
+
+/** The environment variables Signet reads; every one is optional. */
+class EnvironmentVariables {
+  /** Listen port [3000]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  /** Listen address [0.0.0.0]. */
+  @IsOptional() @IsString() @MinLength(1) HOST?: string;
+  /** `iss` of every token [http://localhost:$PORT]: an http(s) URL. */
+  @IsOptional() @IsString() ISSUER?: string;
+  /** `sqlite:<path>` or `postgres://user:pass@host:port/db` [sqlite:./data/signet.sqlite]. */
+  @IsOptional() @IsString() DATABASE_URL?: string;
+  /** Directory for the SQLite default and a generated KEK [./data]. */
+  @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
+  /** Bootstrap admin name [admin]. */
+  @IsOptional() @Matches(/^[A-Za-z0-9._@-]{1,64}$/) ADMIN_USERNAME?: string;
+  /** Bootstrap admin password, 8 to 128 characters [random, printed once]. */
+  @IsOptional() @IsString() @MinLength(8) @MaxLength(128) ADMIN_PASSWORD?: string;
+  /** 32 bytes, base64 [generated into ./data/kek]. */
+  @IsOptional() @IsString() KEY_ENCRYPTION_KEY?: string;
+  /** Algorithm of new signing keys [RS256]. */
+  @IsOptional() @IsIn(SIGNING_ALGORITHMS) SIGNING_ALG?: SigningAlgorithm;
+  /** `aud` of user tokens [pets-api]. */
+  @IsOptional() @IsString() @MinLength(1) AUDIENCE?: string;
+  /** Seconds [900]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) ACCESS_TOKEN_TTL?: number;
+  /** Seconds [1209600]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) REFRESH_TOKEN_TTL?: number;
+  /** Seconds of leeway on exp/nbf/iat [60]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) CLOCK_SKEW?: number;
+  /** Seconds [31536000]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) EVENT_TOKEN_TTL?: number;
+  /** What token headers carry besides `kid` [kid]. */
+  @IsOptional() @IsIn(['kid', 'x5c', 'jwk']) TOKEN_HEADER_KEYS?: 'kid' | 'x5c' | 'jwk';
+  /** Allow plain-http client jwks_uri [false]. */
+  @IsOptional() @Transform(toBool) @IsBoolean() JWKS_URI_ALLOW_HTTP?: boolean;
+  /** Honour X-Forwarded-For [false]. */
+  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY?: boolean;
+  /** pino level [info]. */
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+  /** Seconds between key-set reloads on each instance [10]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300) KEY_CACHE_REFRESH_SECONDS?: number;
+}
+
+const VARIABLES = [
+  'PORT',
+  'HOST',
+  'ISSUER',
+  'DATABASE_URL',
+  'DATA_DIR',
+  'ADMIN_USERNAME',
+  'ADMIN_PASSWORD',
+  'KEY_ENCRYPTION_KEY',
+  'SIGNING_ALG',
+  'AUDIENCE',
+  'ACCESS_TOKEN_TTL',
+  'REFRESH_TOKEN_TTL',
+  'CLOCK_SKEW',
+  'EVENT_TOKEN_TTL',
+  'TOKEN_HEADER_KEYS',
+  'JWKS_URI_ALLOW_HTTP',
+  'TRUST_PROXY',
+  'LOG_LEVEL',
+  'KEY_CACHE_REFRESH_SECONDS',
+] as const;
+
+function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
+  if (value === undefined || value === '') {
+    return { kind: 'sqlite', path: resolve(dataDir, 'signet.sqlite') };
+  }
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    if (path === '') {
+      throw new ConfigError(
+        'DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/signet.sqlite',
+      );
+    }
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  if (/^postgres(ql)?:\/\//.test(value) && URL.canParse(value) && new URL(value).hostname !== '') {
+    return { kind: 'postgres', url: value };
+  }
+  throw new ConfigError('DATABASE_URL must be sqlite:<path> or postgres://user:pass@host:port/db');
+}
+
+function parseIssuer(value: string | undefined, port: number): string {
+  if (value === undefined || value === '') {
+    return `http://localhost:${port}`;
+  }
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError('ISSUER must be an http(s) URL without query or fragment');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function parseKek(value: string | undefined): Buffer | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  const bytes = Buffer.from(value, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || bytes.length !== 32) {
+    throw new ConfigError(
+      'KEY_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32)',
+    );
+  }
+  return bytes;
+}
+
+/** Parses the environment into a frozen SignetConfig; throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
+  // Only Signet's own variables, and an empty value counts as unset.
+  const raw = Object.fromEntries(
+    VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [
+      name,
+      env[name],
+    ]),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const rule = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`${first.property}: ${rule.replace(`${first.property} `, '')}`);
+  }
+  const port = vars.PORT ?? 3000;
+  const dataDir = resolve(vars.DATA_DIR ?? './data');
+  const config: SignetConfig = {
+    port,
+    host: vars.HOST ?? '0.0.0.0',
+    issuer: parseIssuer(vars.ISSUER, port),
+    database: parseDatabaseUrl(vars.DATABASE_URL, dataDir),
+    dataDir,
+    adminUsername: vars.ADMIN_USERNAME ?? 'admin',
+    adminPassword: vars.ADMIN_PASSWORD,
+    keyEncryptionKey: parseKek(vars.KEY_ENCRYPTION_KEY),
+    signingAlg: vars.SIGNING_ALG ?? 'RS256',
+    audience: vars.AUDIENCE ?? 'pets-api',
+    accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
+    refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 1209600,
+    clockSkewSeconds: vars.CLOCK_SKEW ?? 60,
+    eventTokenTtlSeconds: vars.EVENT_TOKEN_TTL ?? 31536000,
+    tokenHeaderKeys: vars.TOKEN_HEADER_KEYS ?? 'kid',
+    jwksUriAllowHttp: vars.JWKS_URI_ALLOW_HTTP ?? false,
+    trustProxy: vars.TRUST_PROXY ?? false,
+    logLevel: vars.LOG_LEVEL ?? 'info',
+    keyCacheRefreshSeconds: vars.KEY_CACHE_REFRESH_SECONDS ?? 10,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,39 @@
+export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+export type TokenHeaderKeys = 'kid' | 'x5c' | 'jwk';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/**
+ * Signet's configuration, parsed once at start-up from the environment
+ * (see `config.schema.ts` and the README's table). Inject it; never read `process.env`.
+ */
+export abstract class SignetConfig {
+  /** Listen port [3000]. */
+  abstract readonly port: number;
+  /** Listen address [0.0.0.0]. */
+  abstract readonly host: string;
+  /** `iss` of every token, without a trailing slash [http://localhost:$PORT]. */
+  abstract readonly issuer: string;
+  abstract readonly database: DatabaseConfig;
+  /** Directory for the SQLite file and a generated KEK [./data]. */
+  abstract readonly dataDir: string;
+  abstract readonly adminUsername: string;
+  /** Undefined: a random password is generated and logged once. */
+  abstract readonly adminPassword: string | undefined;
+  /** 32 raw bytes; undefined: generated once into `<dataDir>/kek`. */
+  abstract readonly keyEncryptionKey: Buffer | undefined;
+  abstract readonly signingAlg: SigningAlgorithm;
+  abstract readonly audience: string;
+  abstract readonly accessTokenTtlSeconds: number;
+  abstract readonly refreshTokenTtlSeconds: number;
+  abstract readonly clockSkewSeconds: number;
+  abstract readonly eventTokenTtlSeconds: number;
+  abstract readonly tokenHeaderKeys: TokenHeaderKeys;
+  abstract readonly jwksUriAllowHttp: boolean;
+  abstract readonly trustProxy: boolean;
+  abstract readonly logLevel: string;
+  /** How often each instance reloads the key set from the database [10]. */
+  abstract readonly keyCacheRefreshSeconds: number;
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs multi-step writes in one transaction. TypeORM's SQLite driver shares one connection,
+ * so two concurrent transactions would nest as savepoints and commit each other's work:
+ * on SQLite they are queued here, one at a time. PostgreSQL runs them concurrently, and
+ * `lock(name)` takes a transaction-scoped advisory lock for work that must not overlap
+ * across instances (key rotation, bootstrap).
+ */
+@Injectable()
+export class Transactions {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get isPostgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) {
+      return this.dataSource.transaction(work);
+    }
+    const result = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Serialises this transaction with every other one holding the same lock name (PostgreSQL). */
+  async lock(manager: EntityManager, name: string): Promise<void> {
+    if (this.isPostgres) {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { NotFoundError } from '../common/errors/signet.errors';
+import { SignetConfig, SigningAlgorithm } from '../config/signet-config';
+import { Transactions } from '../database/transactions';
+import { MetricsService } from '../metrics/metrics.service';
+import { KeyEncryptionService } from './key-encryption.service';
+import { generateSigningKey } from './key-material';
+import { KeyStore } from './key-store.service';
+import { KeysRepository } from './keys.repository';
+import { SigningKey } from './signing-key.entity';
+
+const KEYS_LOCK = 'signet:signing-keys';
+
+export interface RotationResult {
+  active: SigningKey;
+  next: SigningKey;
+  retired: SigningKey | null;
+}
+
+/**
+ * Changes to the key set: the first keys at start-up, rotation, revocation and removal of
+ * retired keys. Each change is one transaction under a lock shared by every instance, and
+ * fresh key pairs are generated before the transaction opens.
+ */
+@Injectable()
+export class KeyRotationService implements OnModuleInit {
+  private readonly logger = new Logger(KeyRotationService.name);
+
+  constructor(
+    private readonly config: SignetConfig,
+    private readonly repository: KeysRepository,
+    private readonly store: KeyStore,
+    private readonly encryption: KeyEncryptionService,
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureKeys();
+    await this.store.reload();
+    this.store.startRefreshing(() => this.removeExpiredRetiredKeys());
+  }
+
+  /** Makes sure there is one active and one next key (first start, or after a crash). */
+  async ensureKeys(): Promise<void> {
+    const alg = this.config.signingAlg;
+    const present = await this.repository.findPublished();
+    const missing = ['active', 'next'].filter((state) => !present.some((k) => k.state === state));
+    if (missing.length === 0) {
+      return;
+    }
+    const fresh = await Promise.all(missing.map(() => this.newKey(alg)));
+    const takeFresh = async (): Promise<SigningKey> => fresh.pop() ?? this.newKey(alg);
+    await this.transactions.run(async (manager) => {
+      await this.transactions.lock(manager, KEYS_LOCK);
+      let [active]: (SigningKey | undefined)[] = await this.repository.findByState(
+        manager,
+        'active',
+      );
+      let [next]: (SigningKey | undefined)[] = await this.repository.findByState(manager, 'next');
+      if (!active && next) {
+        active = await this.promote(manager, next);
+        next = undefined;
+      }
+      if (!active) {
+        active = await this.insert(manager, await takeFresh(), 'active');
+        this.logger.log({ kid: active.kid, alg: active.alg }, 'Created the first signing key');
+      }
+      if (!next) {
+        await this.insert(manager, await takeFresh(), 'next');
+      }
+    });
+  }
+
+  /** next → active, active → retired, and a fresh next of `alg` (CONTRACT §7). */
+  async rotate(alg: SigningAlgorithm = this.config.signingAlg): Promise<RotationResult> {
+    const fresh = await this.newKey(alg);
+    const result = await this.transactions.run(async (manager) => {
+      await this.transactions.lock(manager, KEYS_LOCK);
+      const [active] = await this.repository.findByState(manager, 'active');
+      const [next] = await this.repository.findByState(manager, 'next');
+      const retired = active ? await this.retire(manager, active) : null;
+      // There is always a next key; should one be missing, a fresh one is promoted instead.
+      const promoted = await this.promote(
+        manager,
+        next ?? (await this.insert(manager, await this.newKey(alg), 'next')),
+      );
+      const newNext = await this.insert(manager, fresh, 'next');
+      return { active: promoted, next: newNext, retired };
+    });
+    this.metrics.keyRotations.inc();
+    this.logger.log(
+      { active: result.active.kid, next: result.next.kid, retired: result.retired?.kid },
+      'Keys rotated',
+    );
+    await this.store.reload();
+    return result;
+  }
+
+  /** Revokes a key at once; revoking the active key promotes next and makes a fresh next. */
+  async revoke(kid: string): Promise<SigningKey> {
+    const target = await this.repository.findByKid(kid);
+    if (!target) {
+      throw new NotFoundError('Key');
+    }
+    const fresh =
+      target.state === 'active' || target.state === 'next'
+        ? await this.newKey(target.alg)
+        : undefined;
+    const revoked = await this.transactions.run(async (manager) => {
+      await this.transactions.lock(manager, KEYS_LOCK);
+      const key = await this.repository.findByKid(kid, manager);
+      if (!key) {
+        throw new NotFoundError('Key');
+      }
+      if (key.state === 'revoked') {
+        return key;
+      }
+      const wasState = key.state;
+      const now = this.clock.now();
+      await this.repository.update(manager, kid, { state: 'revoked', revokedAt: now });
+      if (wasState === 'active') {
+        const [next] = await this.repository.findByState(manager, 'next');
+        await this.promote(
+          manager,
+          next ?? (await this.insert(manager, await this.newKey(key.alg), 'next')),
+        );
+      }
+      if (wasState === 'active' || wasState === 'next') {
+        await this.insert(manager, fresh!, 'next');
+      }
+      return { ...key, state: 'revoked' as const, revokedAt: now };
+    });
+    this.logger.warn({ kid }, 'Signing key revoked');
+    await this.store.reload();
+    return revoked;
+  }
+
+  /**
+   * Deletes retired keys once every token they signed has expired: the longest lifetime
+   * they signed, plus the clock skew, plus one refresh period during which another
+   * instance may still have signed with the key before it saw the rotation.
+   */
+  async removeExpiredRetiredKeys(): Promise<void> {
+    const grace = this.config.clockSkewSeconds + this.store.refreshPeriodSeconds;
+    const removed = await this.transactions.run((manager) =>
+      this.repository.deleteExpiredRetired(manager, this.clock.now(), grace),
+    );
+    if (removed > 0) {
+      this.logger.log({ removed }, 'Removed retired keys whose tokens have all expired');
+    }
+  }
+
+  private async newKey(alg: SigningAlgorithm): Promise<SigningKey> {
+    const generated = await generateSigningKey(alg);
+    const der = generated.privateKey.export({ format: 'der', type: 'pkcs8' });
+    const key = new SigningKey();
+    key.kid = generated.kid;
+    key.alg = alg;
+    key.publicJwk = JSON.stringify(generated.publicJwk);
+    key.privateKeyEnvelope = this.encryption.seal(der, generated.kid);
+    key.maxTokenTtlSeconds = this.config.accessTokenTtlSeconds;
+    key.activatedAt = null;
+    key.retiredAt = null;
+    key.revokedAt = null;
+    return key;
+  }
+
+  private async insert(
+    manager: EntityManager,
+    key: SigningKey,
+    state: 'active' | 'next',
+  ): Promise<SigningKey> {
+    const now = this.clock.now();
+    const row: SigningKey = {
+      ...key,
+      state,
+      createdAt: now,
+      activatedAt: state === 'active' ? now : null,
+    };
+    await this.repository.insert(manager, row);
+    return row;
+  }
+
+  private async promote(manager: EntityManager, key: SigningKey): Promise<SigningKey> {
+    const activatedAt = this.clock.now();
+    await this.repository.update(manager, key.kid, { state: 'active', activatedAt });
+    return { ...key, state: 'active', activatedAt };
+  }
+
+  private async retire(manager: EntityManager, key: SigningKey): Promise<SigningKey> {
+    const retiredAt = this.clock.now();
+    await this.repository.update(manager, key.kid, { state: 'retired', retiredAt });
+    return { ...key, state: 'retired', retiredAt };
+  }
+}

@@ -1,0 +1,48 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SigningAlgorithm } from '../config/signet-config';
+import { TimestampColumn } from '../database/timestamp.column';
+
+/**
+ * next → active → retired → (deleted once every token it signed has expired); revoked at any
+ * time. next, active and retired keys are published in the JWKS.
+ */
+export type KeyState = 'next' | 'active' | 'retired' | 'revoked';
+export const PUBLISHED_STATES: readonly KeyState[] = ['next', 'active', 'retired'];
+
+@Entity('signing_keys')
+export class SigningKey {
+  /** RFC 7638 thumbprint of the public key. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  kid!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  alg!: SigningAlgorithm;
+
+  @Index('idx_signing_keys_state')
+  @Column({ type: 'varchar', length: 16 })
+  state!: KeyState;
+
+  /** The public JWK as JSON, with kid, alg and use. */
+  @Column({ type: 'text' })
+  publicJwk!: string;
+
+  /** PKCS#8 private key sealed under a KEK (see key-envelope.ts); never selected by default. */
+  @Column({ type: 'text', select: false })
+  privateKeyEnvelope!: string;
+
+  /** The longest lifetime of any token this key signed; decides when a retired key may go. */
+  @Column({ type: 'integer' })
+  maxTokenTtlSeconds!: number;
+
+  @TimestampColumn()
+  createdAt!: Date;
+
+  @TimestampColumn({ nullable: true })
+  activatedAt!: Date | null;
+
+  @TimestampColumn({ nullable: true })
+  retiredAt!: Date | null;
+
+  @TimestampColumn({ nullable: true })
+  revokedAt!: Date | null;
+}

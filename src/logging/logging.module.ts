@@ -1,0 +1,63 @@
+import { Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { SignetConfig } from '../config/signet-config';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+// Never log credentials: headers that carry them, and any body or object field that might.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.current_password',
+  '*.new_password',
+  '*.client_secret',
+  '*.client_assertion',
+  '*.access_token',
+  '*.refresh_token',
+  '*.subject_token',
+  '*.token',
+  '*.privateKey',
+  '*.private_key_pem',
+  '*.passphrase',
+];
+
+/** Structured JSON logs (pino) with a request id on every line. */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [SignetConfig],
+      useFactory: (config: SignetConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          redact: { paths: REDACT, censor: '[redacted]' },
+          genReqId: (request: IncomingMessage, response: ServerResponse) => {
+            const given = request.headers['x-request-id'];
+            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            response.setHeader('X-Request-Id', id);
+            return id;
+          },
+          customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
+            error || response.statusCode >= 500
+              ? 'error'
+              : response.statusCode >= 400
+                ? 'warn'
+                : 'info',
+          serializers: {
+            req: (request: { id: unknown; method: string; url: string }) => ({
+              id: request.id,
+              method: request.method,
+              // The query string may carry anything a client typed; log the path only.
+              path: request.url.split('?')[0],
+            }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

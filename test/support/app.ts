@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/config.schema';
+import { SignetConfig } from '../../src/config/signet-config';
+import { createTestDatabase, TestDatabase } from './database';
+import { FakeClock } from './fake-clock';
+
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => TestAgent;
+  clock: FakeClock;
+  config: SignetConfig;
+  db: TestDatabase;
+  /** Stops the app; keeps the database unless `drop` is set. */
+  close(options?: { drop?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<SignetConfig>;
+  /** Reuse a database (and its KEK) from an earlier app, e.g. to test a restart. */
+  db?: TestDatabase;
+  clock?: FakeClock;
+}
+
+/** The real AppModule on a fresh database, through configureApp(), with a movable clock. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const clock = options.clock ?? new FakeClock();
+  const config: SignetConfig = Object.freeze({
+    ...loadConfig({}),
+    issuer: 'http://signet.test',
+    database: db.database,
+    dataDir: db.dataDir,
+    adminUsername: ADMIN_USERNAME,
+    adminPassword: ADMIN_PASSWORD,
+    keyEncryptionKey: kekFor(db),
+    logLevel: 'silent',
+    ...options.config,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(SignetConfig)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  return {
+    app,
+    http: () => request(server),
+    clock,
+    config,
+    db,
+    close: async ({ drop = false } = {}) => {
+      await app.close();
+      if (drop) {
+        await db.drop();
+      }
+    },
+  };
+}
+
+const keks = new WeakMap<TestDatabase, Buffer>();
+function kekFor(db: TestDatabase): Buffer {
+  let kek = keks.get(db);
+  if (!kek) {
+    kek = randomBytes(32);
+    keks.set(db, kek);
+  }
+  return kek;
+}

@@ -1,0 +1,1 @@
+process.env.SIGNET_TEST_DB = 'postgres';
