@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiTags,
@@ -21,6 +21,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  // RFC 6749 §5.1: responses carrying tokens must not be cached.
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @ApiUnauthorizedResponse({ description: 'invalid_credentials' })
   @ApiTooManyRequestsResponse({ description: 'too many failures; see Retry-After' })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenResponse> {

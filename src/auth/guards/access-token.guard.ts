@@ -1,7 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
 import {
   InvalidTokenError,
   MissingTokenError,
@@ -9,8 +8,8 @@ import {
 } from '../../common/errors/signet.errors';
 import { authorizationValues, parseBearer } from '../../common/http/authorization-header';
 import { MetricsService } from '../../metrics/metrics.service';
-import { TokenRejection } from '../../tokens/access-token.verifier';
-import { ACCESS_TOKEN_STRATEGY, BEARER_TOKEN } from '../access-token.strategy';
+import { AccessTokenVerifier, TokenRejection } from '../../tokens/access-token.verifier';
+import { ACCESS_TOKEN_STRATEGY, BEARER, RequestWithBearer } from '../access-token.strategy';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticatedPrincipal } from '../principal';
 
@@ -20,6 +19,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
+    private readonly verifier: AccessTokenVerifier,
   ) {
     super();
   }
@@ -32,7 +32,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (isPublic) {
       return true;
     }
-    const request = context.switchToHttp().getRequest<Request & { [BEARER_TOKEN]?: string }>();
+    const request = context.switchToHttp().getRequest<RequestWithBearer>();
     const credentials = parseBearer(authorizationValues(request.rawHeaders));
     if (credentials.kind === 'none') {
       this.metrics.tokenVerifications.inc({ outcome: 'missing' });
@@ -42,7 +42,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       this.metrics.tokenVerifications.inc({ outcome: 'malformed' });
       throw new InvalidTokenError(credentials.reason);
     }
-    request[BEARER_TOKEN] = credentials.token;
+    request[BEARER] = { token: credentials.token, verifier: this.verifier };
     return super.canActivate(context) as Promise<boolean>;
   }
 
