@@ -8,8 +8,10 @@ import {
 import { AuthService } from './auth.service';
 import { Principal } from './decorators/principal.decorator';
 import { Public } from './decorators/public.decorator';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
 import { MeResponse } from './dto/me.response';
+import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { TokenResponse } from './dto/token.response';
 import { AuthenticatedPrincipal } from './principal';
 
@@ -28,6 +30,34 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'too many failures; see Retry-After' })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenResponse> {
     return this.auth.login(body, address);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiUnauthorizedResponse({ description: 'invalid_grant: unknown, expired, revoked or reused' })
+  refresh(@Body() body: RefreshTokenDto): Promise<TokenResponse> {
+    return this.auth.refresh(body.refresh_token);
+  }
+
+  /** Revokes the chain of a refresh token; 204 also for an unknown one. */
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Body() body: RefreshTokenDto): Promise<void> {
+    return this.auth.logout(body.refresh_token);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  changePassword(
+    @Principal() principal: AuthenticatedPrincipal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    return this.auth.changePassword(principal, body);
   }
 
   @Get('me')

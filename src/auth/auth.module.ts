@@ -10,6 +10,7 @@ import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { ScopesGuard } from './guards/scopes.guard';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
 import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
 import { LoginThrottle } from './throttle/login-throttle.entity';
 import { LoginThrottleRepository } from './throttle/login-throttle.repository';
@@ -28,6 +29,7 @@ import { LoginThrottleService } from './throttle/login-throttle.service';
     AccessTokenStrategy,
     LoginThrottleRepository,
     LoginThrottleService,
+    RefreshTokensRepository,
     RefreshTokensService,
     // Global guards run in registration order: who you are (401) before what you may do (403),
     // so a request without a valid token never learns which scopes a route needs.

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, InvalidCredentialsError } from '../common/errors/signet.errors';
+import {
+  BadRequestError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  InvalidGrantError,
+} from '../common/errors/signet.errors';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccessTokenIssuer } from '../tokens/access-token.issuer';
 import { UsersService } from '../users/users.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
 import { MeResponse } from './dto/me.response';
 import { TokenResponse } from './dto/token.response';
@@ -34,14 +40,54 @@ export class AuthService {
     }
     await this.throttle.recordSuccess(dto.username);
     const scopes = this.grantedScopes(user.scopes, dto.scope);
+    const refreshToken = await this.refreshTokens.issue(user.id, formatScopes(scopes));
+    return this.tokenResponse(user, scopes, refreshToken, 'login');
+  }
+
+  /** Rotates a refresh token; the new access token keeps the login's scopes the user still has. */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const rotated = await this.refreshTokens.rotate(refreshToken);
+    const user = await this.users.findActive(rotated.userId);
+    if (!user) {
+      throw new InvalidGrantError('refresh_user_deleted');
+    }
+    const scopes = parseScopeString(rotated.scope).filter((s) => user.scopes.includes(s));
+    return this.tokenResponse(user, scopes, rotated.refreshToken, 'refresh_token');
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.refreshTokens.revokeChainOf(refreshToken);
+  }
+
+  /** CONTRACT §5: a password change revokes every refresh token of the user. */
+  async changePassword(principal: AuthenticatedPrincipal, dto: ChangePasswordDto): Promise<void> {
+    if (principal.clientId !== LOGIN_CLIENT_ID || principal.username === undefined) {
+      throw new ForbiddenError('Only a user token can change a password');
+    }
+    const changed = await this.users.changePassword(
+      principal.sub,
+      dto.current_password,
+      dto.new_password,
+    );
+    if (!changed) {
+      throw new InvalidCredentialsError(400, 'The current password is wrong');
+    }
+    await this.refreshTokens.revokeAllOfUser(principal.sub);
+  }
+
+  private async tokenResponse(
+    user: { id: string; username: string },
+    scopes: string[],
+    refreshToken: string,
+    grant: string,
+  ): Promise<TokenResponse> {
     const access = await this.issuer.issue({
-      grant: 'login',
+      grant,
       sub: user.id,
       clientId: LOGIN_CLIENT_ID,
       scopes,
       username: user.username,
     });
-    const refreshToken = await this.refreshTokens.issue(user.id, access.scope);
     return {
       access_token: access.token,
       token_type: 'Bearer',

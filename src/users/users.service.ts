@@ -122,6 +122,19 @@ export class UsersService implements OnApplicationBootstrap {
     return { id: user.id, username: user.username, scopes: parseScopeString(user.scope) };
   }
 
+  /** Sets a new password if `current` is right; false (and nothing changed) otherwise. */
+  async changePassword(id: string, current: string, next: string): Promise<boolean> {
+    const user = await this.repository.findWithPasswordHash({ id });
+    if (!user || !(await this.hasher.verify(user.passwordHash, current))) {
+      return false;
+    }
+    const passwordHash = await this.hasher.hash(next);
+    await this.transactions.run((manager) =>
+      this.repository.update(manager, id, { passwordHash, updatedAt: this.clock.now() }),
+    );
+    return true;
+  }
+
   /** Current scopes of a user, or undefined once deleted. */
   async findActive(id: string): Promise<VerifiedUser | undefined> {
     const user = await this.repository.findById(id);

@@ -76,6 +76,20 @@ export class InsufficientScopeError extends SignetError {
   }
 }
 
+/** A refresh token that is unknown, expired, revoked or already used (CONTRACT §5). */
+export class InvalidGrantError extends SignetError {
+  readonly status = 401;
+  readonly error = 'invalid_grant';
+  constructor(reason: string) {
+    super('The refresh token is invalid or expired', reason);
+  }
+}
+
+export class ForbiddenError extends SignetError {
+  readonly status = 403;
+  readonly error = 'forbidden';
+}
+
 export class TooManyAttemptsError extends SignetError {
   readonly status = 429;
   readonly error = 'too_many_requests';
