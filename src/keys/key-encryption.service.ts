@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignetConfig } from '../config/signet-config';
@@ -23,6 +23,21 @@ export class KeyEncryptionService {
 
   open(sealed: string, kid: string): Buffer {
     return openKey(sealed, [this.current], kid);
+  }
+
+  /** The id of the KEK new envelopes and derived keys use. */
+  get currentKekId(): string {
+    return this.current.id;
+  }
+
+  /** A 256-bit key for `purpose`, derived from the KEK with HKDF-SHA256 (RFC 5869). */
+  deriveKey(purpose: string, kekId: string = this.current.id): Buffer | undefined {
+    if (kekId !== this.current.id) {
+      return undefined;
+    }
+    return Buffer.from(
+      hkdfSync('sha256', this.current.key, Buffer.alloc(0), `signet:${purpose}`, 32),
+    );
   }
 
   private loadOrCreateLocalKek(dataDir: string): Buffer {

@@ -13,6 +13,6 @@ import { SigningKey } from './signing-key.entity';
   imports: [TypeOrmModule.forFeature([SigningKey])],
   controllers: [JwksController, AdminKeysController],
   providers: [KeysRepository, KeyEncryptionService, KeyStore, KeyRotationService, KeysAdminService],
-  exports: [KeyStore, KeyRotationService],
+  exports: [KeyStore, KeyRotationService, KeyEncryptionService],
 })
 export class KeysModule {}

@@ -1,4 +1,9 @@
-import { authorizationValues, MAX_TOKEN_LENGTH, parseBearer } from './authorization-header';
+import {
+  authorizationValues,
+  MAX_TOKEN_LENGTH,
+  parseBasic,
+  parseBearer,
+} from './authorization-header';
 
 describe('parseBearer', () => {
   it.each([
@@ -26,5 +31,27 @@ describe('authorizationValues', () => {
     expect(
       authorizationValues(['Host', 'x', 'Authorization', 'Bearer a', 'authorization', 'Bearer b']),
     ).toEqual(['Bearer a', 'Bearer b']);
+  });
+});
+
+describe('parseBasic', () => {
+  const basic = (text: string): string => `Basic ${Buffer.from(text).toString('base64')}`;
+  it.each([
+    [[], { kind: 'none' }],
+    [['Bearer abc'], { kind: 'none' }],
+    [[basic('client:secret')], { kind: 'basic', username: 'client', password: 'secret' }],
+    [[basic('a%3Ab:s%2Bx+y')], { kind: 'basic', username: 'a:b', password: 's+x y' }],
+    [
+      [`basic ${Buffer.from('c:s').toString('base64')}`],
+      { kind: 'basic', username: 'c', password: 's' },
+    ],
+    [['Basic'], { kind: 'malformed', reason: 'basic_syntax' }],
+    [['Basic !!!'], { kind: 'malformed', reason: 'basic_syntax' }],
+    [[basic('no-colon')], { kind: 'malformed', reason: 'basic_syntax' }],
+    [[basic(':secret')], { kind: 'malformed', reason: 'basic_syntax' }],
+    [[basic('c:%E0%A4%A')], { kind: 'malformed', reason: 'basic_syntax' }],
+    [[basic('a:b'), basic('c:d')], { kind: 'malformed', reason: 'several_authorization_headers' }],
+  ])('reads %j as %j', (values, expected) => {
+    expect(parseBasic(values)).toEqual(expected);
   });
 });

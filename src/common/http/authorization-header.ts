@@ -49,3 +49,46 @@ export function parseBearer(values: readonly string[]): BearerCredentials {
   }
   return { kind: 'token', token };
 }
+
+/** HTTP Basic client credentials (RFC 6749 §2.3.1), or why there are none. */
+export type BasicCredentials =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'malformed'; reason: string };
+
+function formDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads `Authorization: Basic`. RFC 6749 §2.3.1 form-encodes client_id and secret before
+ * base64, so both are form-decoded here. Another scheme counts as none.
+ */
+export function parseBasic(values: readonly string[]): BasicCredentials {
+  if (values.length === 0) {
+    return { kind: 'none' };
+  }
+  if (values.length > 1) {
+    return { kind: 'malformed', reason: 'several_authorization_headers' };
+  }
+  const match = /^(\S+)(?: +(\S*))?$/.exec(values[0].trim());
+  if (!match || match[1].toLowerCase() !== 'basic') {
+    return { kind: 'none' };
+  }
+  const encoded = match[2] ?? '';
+  if (encoded === '' || encoded.length > 4096 || !/^[A-Za-z0-9+/]+=*$/.test(encoded)) {
+    return { kind: 'malformed', reason: 'basic_syntax' };
+  }
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const username = colon > 0 ? formDecode(decoded.slice(0, colon)) : undefined;
+  const password = colon > 0 ? formDecode(decoded.slice(colon + 1)) : undefined;
+  if (username === undefined || password === undefined || username === '') {
+    return { kind: 'malformed', reason: 'basic_syntax' };
+  }
+  return { kind: 'basic', username, password };
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { ClientAuthenticationService } from '../clients/authentication/client-authentication.service';
+import { PresentedClientCredentials } from '../clients/authentication/client-credentials';
+import { GRANT_TYPES } from '../clients/client.entity';
+import { OAuthError } from '../common/errors/signet.errors';
+import { OAuthTokenResponse } from './dto/oauth-token.response';
+import { OAuthForm } from './form';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+
+// Token exchange (RFC 8693) is registered as a grant type already; its handler lands with the events issue.
+const SUPPORTED_GRANTS: readonly string[] = [GRANT_TYPES.clientCredentials];
+
+/** POST /oauth/token: which grant, which client, then the grant's own rules. */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly clientAuthentication: ClientAuthenticationService,
+    private readonly clientCredentials: ClientCredentialsGrant,
+  ) {}
+
+  async token(
+    form: OAuthForm,
+    credentials: PresentedClientCredentials,
+  ): Promise<OAuthTokenResponse> {
+    const grantType = form.grant_type;
+    if (grantType === undefined || grantType === '') {
+      throw new OAuthError('invalid_request', 'grant_type is required');
+    }
+    if (!SUPPORTED_GRANTS.includes(grantType)) {
+      throw new OAuthError('unsupported_grant_type', 'This grant type is not supported');
+    }
+    const client = await this.clientAuthentication.authenticate(credentials);
+    if (!client.grantTypes.split(' ').includes(grantType)) {
+      throw new OAuthError('unauthorized_client', 'This client may not use this grant type');
+    }
+    return this.clientCredentials.handle(client, form);
+  }
+}

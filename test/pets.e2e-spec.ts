@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import { createTestApp, TestApp } from './support/app';
+import { createUserToken, loginAsAdmin } from './support/auth';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+interface PetBody {
+  id: string;
+  name: string;
+  species: string;
+  age: number | null;
+  status: string;
+  ownerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One request, with a bearer token when one is given. */
+function call(t: TestApp, method: Method, path: string, token?: string, body?: object) {
+  let request = t.http()[method](path);
+  if (token !== undefined) {
+    request = request.set('Authorization', `Bearer ${token}`);
+  }
+  return body === undefined ? request : request.send(body);
+}
+
+async function createPet(t: TestApp, token: string, body: object): Promise<PetBody> {
+  const response = await call(t, 'post', '/pets', token, body);
+  if (response.status !== 201) {
+    throw new Error(`creating a pet answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  return response.body as PetBody;
+}
+
+const NAME_INVALID = 'name must be a string of 1 to 100 characters, without control characters';
+const SPECIES_INVALID =
+  'species must be a string of 1 to 50 characters, without control characters';
+const AGE_INVALID = 'age must be an integer from 0 to 200';
+const notFound = { statusCode: 404, error: 'not_found', message: 'Pet not found' };
+const badRequest = (message: string) => ({ statusCode: 400, error: 'bad_request', message });
+
+describe('pets API (CONTRACT §8)', () => {
+  let t: TestApp;
+  let admin: string;
+  let reader: string;
+  let writer: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await loginAsAdmin(t);
+    reader = (await createUserToken(t, admin, 'pets:read')).token;
+    writer = (await createUserToken(t, admin, 'pets:write')).token;
+  });
+  afterAll(() => t.close({ drop: true }));
+
+  describe('CRUD', () => {
+    it('creates, reads, updates and deletes a pet', async () => {
+      const createdAt = t.clock.now().toISOString();
+      const created = await call(t, 'post', '/pets', admin, {
+        name: 'Rex',
+        species: 'dog',
+        age: 3,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        name: 'Rex',
+        species: 'dog',
+        age: 3,
+        status: 'available',
+        ownerId: null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+      const pet = created.body as PetBody;
+
+      const read = await call(t, 'get', `/pets/${pet.id}`, admin);
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(pet);
+
+      t.clock.advanceSeconds(5);
+      const updatedAt = t.clock.now().toISOString();
+      const updated = await call(t, 'patch', `/pets/${pet.id}`, admin, { name: 'Rexy', age: 4 });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toEqual({ ...pet, name: 'Rexy', age: 4, updatedAt });
+      expect((await call(t, 'get', `/pets/${pet.id}`, admin)).body).toEqual(updated.body);
+
+      const deleted = await call(t, 'delete', `/pets/${pet.id}`, admin);
+      expect(deleted.status).toBe(204);
+      expect(deleted.text).toBe('');
+
+      const gone = await call(t, 'get', `/pets/${pet.id}`, admin);
+      expect(gone.status).toBe(404);
+      expect(gone.body).toEqual(notFound);
+      const deletedAgain = await call(t, 'delete', `/pets/${pet.id}`, admin);
+      expect(deletedAgain.status).toBe(404);
+      expect(deletedAgain.body).toEqual(notFound);
+    });
+
+    it('answers age null for a pet created without one', async () => {
+      const response = await call(t, 'post', '/pets', admin, { name: 'Tom', species: 'cat' });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        id: expect.any(String),
+        name: 'Tom',
+        species: 'cat',
+        age: null,
+        status: 'available',
+        ownerId: null,
+        createdAt: t.clock.now().toISOString(),
+        updatedAt: t.clock.now().toISOString(),
+      });
+    });
+
+    it('clears the age with PATCH age null and keeps the fields not sent', async () => {
+      const pet = await createPet(t, admin, { name: 'Polly', species: 'parrot', age: 40 });
+      t.clock.advanceSeconds(1);
+      const response = await call(t, 'patch', `/pets/${pet.id}`, admin, { age: null });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ ...pet, age: null, updatedAt: t.clock.now().toISOString() });
+    });
+
+    it('changes nothing, updatedAt included, for an empty PATCH', async () => {
+      const pet = await createPet(t, admin, { name: 'Nemo', species: 'fish' });
+      t.clock.advanceSeconds(1);
+      const response = await call(t, 'patch', `/pets/${pet.id}`, admin, {});
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(pet);
+    });
+
+    it('accepts the bounds: 100-character name, 50-character species, ages 0 and 200', async () => {
+      for (const body of [
+        { name: 'n'.repeat(100), species: 's'.repeat(50), age: 0 },
+        { name: 'Old', species: 'tortoise', age: 200 },
+      ]) {
+        const response = await call(t, 'post', '/pets', admin, body);
+        expect(response.status).toBe(201);
+        expect(response.body).toEqual(expect.objectContaining(body));
+      }
+    });
+
+    it('counts characters, not UTF-16 units: 100 emoji make a valid name', async () => {
+      const name = '🐶'.repeat(100);
+      const response = await call(t, 'post', '/pets', admin, { name, species: 'dog' });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual(expect.objectContaining({ name, species: 'dog' }));
+      const read = await call(t, 'get', `/pets/${(response.body as PetBody).id}`, admin);
+      expect(read.body).toEqual(response.body);
+    });
+
+    it('finds a pet by its id in upper case', async () => {
+      const pet = await createPet(t, admin, { name: 'Upper', species: 'dog' });
+      const response = await call(t, 'get', `/pets/${pet.id.toUpperCase()}`, admin);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(pet);
+    });
+  });
+
+  describe('validation', () => {
+    it.each<[string, object, string]>([
+      [
+        'an unknown field',
+        { name: 'Rex', species: 'dog', color: 'brown' },
+        'property color should not exist',
+      ],
+      [
+        'a status (set only by adoption)',
+        { name: 'Rex', species: 'dog', status: 'adopted' },
+        'property status should not exist',
+      ],
+      [
+        'an ownerId',
+        { name: 'Rex', species: 'dog', ownerId: randomUUID() },
+        'property ownerId should not exist',
+      ],
+      ['an id', { id: randomUUID(), name: 'Rex', species: 'dog' }, 'property id should not exist'],
+      ['no name', { species: 'dog' }, NAME_INVALID],
+      ['a number as name', { name: 123, species: 'dog' }, NAME_INVALID],
+      ['a null name', { name: null, species: 'dog' }, NAME_INVALID],
+      ['an empty name', { name: '', species: 'dog' }, NAME_INVALID],
+      ['a 101-character name', { name: 'n'.repeat(101), species: 'dog' }, NAME_INVALID],
+      ['a NUL in the name', { name: 'R\u0000x', species: 'dog' }, NAME_INVALID],
+      ['no species', { name: 'Rex' }, SPECIES_INVALID],
+      ['a 51-character species', { name: 'Rex', species: 's'.repeat(51) }, SPECIES_INVALID],
+      ['an array as species', { name: 'Rex', species: ['dog'] }, SPECIES_INVALID],
+      ['a string as age', { name: 'Rex', species: 'dog', age: '3' }, AGE_INVALID],
+      ['a fractional age', { name: 'Rex', species: 'dog', age: 3.5 }, AGE_INVALID],
+      ['a negative age', { name: 'Rex', species: 'dog', age: -1 }, AGE_INVALID],
+      ['an age over 200', { name: 'Rex', species: 'dog', age: 201 }, AGE_INVALID],
+    ])('POST refuses %s with 400 naming the field', async (_case, body, message) => {
+      const response = await call(t, 'post', '/pets', admin, body);
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(badRequest(message));
+    });
+
+    it.each<[string, object, string]>([
+      ['an unknown field', { color: 'brown' }, 'property color should not exist'],
+      ['a status', { status: 'adopted' }, 'property status should not exist'],
+      ['a null name', { name: null }, NAME_INVALID],
+      ['an empty name', { name: '' }, NAME_INVALID],
+      ['a boolean as species', { species: true }, SPECIES_INVALID],
+      ['a null species', { species: null }, SPECIES_INVALID],
+      ['a string as age', { age: 'old' }, AGE_INVALID],
+    ])(
+      'PATCH refuses %s with 400 naming the field, changing nothing',
+      async (_case, body, message) => {
+        const pet = await createPet(t, admin, { name: 'Stable', species: 'horse', age: 7 });
+        const response = await call(t, 'patch', `/pets/${pet.id}`, admin, body);
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual(badRequest(message));
+        expect((await call(t, 'get', `/pets/${pet.id}`, admin)).body).toEqual(pet);
+      },
+    );
+
+    it('names every failing field at once', async () => {
+      const response = await call(t, 'post', '/pets', admin, { name: 1, species: 2, age: 'x' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(
+        badRequest([NAME_INVALID, SPECIES_INVALID, AGE_INVALID].join('; ')),
+      );
+    });
+  });
+
+  describe('unknown ids', () => {
+    const unknown = randomUUID();
+    it.each<[Method, string]>([
+      ['get', unknown],
+      ['get', 'not-a-uuid'],
+      ['get', '123'],
+      ['patch', unknown],
+      ['patch', 'not-a-uuid'],
+      ['delete', unknown],
+      ['delete', 'not-a-uuid'],
+      ['delete', `${unknown}x`],
+    ])('%s /pets/%s answers 404', async (method, id) => {
+      const body = method === 'patch' ? { name: 'Ghost' } : undefined;
+      const response = await call(t, method, `/pets/${id}`, admin, body);
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual(notFound);
+    });
+  });
+
+  describe('authentication and scopes (CONTRACT §2, RFC 6750 §3)', () => {
+    let pet: PetBody;
+    beforeAll(async () => {
+      pet = await createPet(t, admin, { name: 'Guarded', species: 'dog' });
+    });
+
+    it.each<[Method, string]>([
+      ['get', '/pets'],
+      ['get', '/pets/:id'],
+      ['post', '/pets'],
+      ['patch', '/pets/:id'],
+      ['delete', '/pets/:id'],
+    ])('%s %s without a token answers 401 unauthorized', async (method, path) => {
+      const body =
+        method === 'post' || method === 'patch' ? { name: 'X', species: 'y' } : undefined;
+      const response = await call(t, method, path.replace(':id', pet.id), undefined, body);
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="signet"');
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'unauthorized',
+        message: 'An access token is required',
+      });
+    });
+
+    it('answers 401 invalid_token for a token that is not a JWT', async () => {
+      const response = await call(t, 'get', '/pets', 'not-a-jwt');
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="signet", error="invalid_token"',
+      );
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'invalid_token',
+        message: 'The access token is invalid',
+      });
+    });
+
+    it.each<[string, 'reader' | 'writer', Method, string, string]>([
+      ['pets:read only', 'reader', 'post', '/pets', 'pets:write'],
+      ['pets:read only', 'reader', 'patch', '/pets/:id', 'pets:write'],
+      ['pets:read only', 'reader', 'delete', '/pets/:id', 'pets:delete'],
+      ['pets:write only', 'writer', 'delete', '/pets/:id', 'pets:delete'],
+      ['pets:write only', 'writer', 'get', '/pets', 'pets:read'],
+      ['pets:write only', 'writer', 'get', '/pets/:id', 'pets:read'],
+    ])('a token with %s: %s %s answers 403 needing %s', async (_held, who, method, path, scope) => {
+      const token = who === 'reader' ? reader : writer;
+      const body =
+        method === 'post' || method === 'patch' ? { name: 'X', species: 'y' } : undefined;
+      const response = await call(t, method, path.replace(':id', pet.id), token, body);
+      expect(response.status).toBe(403);
+      expect(response.headers['www-authenticate']).toBe(
+        `Bearer error="insufficient_scope", scope="${scope}"`,
+      );
+      expect(response.body).toEqual({
+        statusCode: 403,
+        error: 'insufficient_scope',
+        message: `This request needs the scope: ${scope}`,
+      });
+      expect((await call(t, 'get', `/pets/${pet.id}`, admin)).body).toEqual(pet);
+    });
+
+    it('lets pets:read read and pets:write write', async () => {
+      const byId = await call(t, 'get', `/pets/${pet.id}`, reader);
+      expect(byId.status).toBe(200);
+      expect(byId.body).toEqual(pet);
+      const list = await call(t, 'get', '/pets', reader);
+      expect(list.status).toBe(200);
+      const created = await call(t, 'post', '/pets', writer, { name: 'Written', species: 'cat' });
+      expect(created.status).toBe(201);
+      const patched = await call(t, 'patch', `/pets/${pet.id}`, writer, { age: 2 });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toEqual({ ...pet, age: 2, updatedAt: t.clock.now().toISOString() });
+    });
+  });
+});
+
+describe('pets pagination (CONTRACT §2)', () => {
+  let t: TestApp;
+  let admin: string;
+  let pets: PetBody[];
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await loginAsAdmin(t);
+    pets = [];
+    for (const name of ['Ada', 'Bo', 'Cy', 'Di', 'Ed']) {
+      pets.push(await createPet(t, admin, { name, species: 'cat' }));
+      t.clock.advanceSeconds(1);
+    }
+  });
+  afterAll(() => t.close({ drop: true }));
+
+  const list = (query: string) => call(t, 'get', `/pets${query}`, admin);
+
+  it('lists oldest first with the default limit 20 and offset 0', async () => {
+    const response = await list('');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: pets, total: 5, limit: 20, offset: 0 });
+  });
+
+  it.each<[string, number[], number, number]>([
+    ['?limit=2', [0, 1], 2, 0],
+    ['?limit=2&offset=1', [1, 2], 2, 1],
+    ['?limit=2&offset=4', [4], 2, 4],
+    ['?offset=5', [], 20, 5],
+    ['?offset=100', [], 20, 100],
+    ['?limit=1', [0], 1, 0],
+    ['?limit=100&offset=3', [3, 4], 100, 3],
+  ])('pages with %s', async (query, indexes, limit, offset) => {
+    const response = await list(query);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      items: indexes.map((i) => pets[i]),
+      total: 5,
+      limit,
+      offset,
+    });
+  });
+
+  it.each<[string, string]>([
+    ['?limit=0', 'limit must not be less than 1'],
+    ['?limit=101', 'limit must not be greater than 100'],
+    ['?limit=-1', 'limit must not be less than 1'],
+    ['?limit=1.5', 'limit must be an integer number'],
+    ['?offset=-1', 'offset must not be less than 0'],
+  ])('refuses %s with 400', async (query, message) => {
+    const response = await list(query);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(badRequest(message));
+  });
+
+  it('refuses a limit that is not a number with 400 naming it', async () => {
+    const response = await list('?limit=abc');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(
+      badRequest(
+        'limit must not be greater than 100; limit must not be less than 1; ' +
+          'limit must be an integer number',
+      ),
+    );
+  });
+
+  it('refuses an unknown query parameter with 400 naming it', async () => {
+    const response = await list('?sort=name');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(badRequest('property sort should not exist'));
+  });
+
+  it('breaks ties between pets created in the same millisecond by id', async () => {
+    const twins = [
+      await createPet(t, admin, { name: 'Twin', species: 'dog' }),
+      await createPet(t, admin, { name: 'Twin', species: 'dog' }),
+      await createPet(t, admin, { name: 'Twin', species: 'dog' }),
+    ].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const response = await list('?offset=5');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: twins, total: 8, limit: 20, offset: 5 });
+  });
+});
