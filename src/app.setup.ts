@@ -3,19 +3,29 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { BadRequestError } from './common/errors/signet.errors';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from './common/http/json-depth';
 import { SignetConfig } from './config/signet-config';
 
 /** Bodies larger than this are answered 413; Signet's largest request is well under it. */
 export const BODY_LIMIT = '64kb';
 
-/** The JSON parser refuses deep nesting before parsing it (a 400, never a stack overflow). */
-function refuseDeepJson(_request: unknown, _response: unknown, body: Buffer): void {
-  if (jsonNestingDepth(body.toString('utf8')) > MAX_JSON_DEPTH) {
-    throw Object.assign(new Error(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`), {
-      status: 400,
-      expose: true,
-    });
+/**
+ * Runs on the raw JSON bytes before they are parsed. Every JSON endpoint takes an object, so
+ * any other value (null, an array, a string) is refused here, and so is deep nesting: a 400,
+ * never a stack overflow in the parser.
+ */
+function checkJsonBody(_request: unknown, _response: unknown, body: Buffer): void {
+  const text = body.toString('utf8');
+  const first = text.trimStart().charAt(0);
+  if (first !== '' && first !== '{') {
+    throw new BadRequestError('bad_request', 'The request body must be a JSON object');
+  }
+  if (jsonNestingDepth(text) > MAX_JSON_DEPTH) {
+    throw new BadRequestError(
+      'bad_request',
+      `The request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
 }
 
@@ -26,7 +36,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
+  express.useBodyParser('json', { limit: BODY_LIMIT, verify: checkJsonBody });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 100 });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(

@@ -5,8 +5,7 @@ import { Strategy } from 'passport-jwt';
 import { VerificationKey } from '../keys/key-store.service';
 import { AccessTokenVerifier, TokenRejection } from '../tokens/access-token.verifier';
 import { AccessTokenClaims } from '../verifier/access-token-claims';
-import { AuthenticatedPrincipal } from './principal';
-import { parseScopeString, SCOPES } from './scopes';
+import { AuthenticatedPrincipal, principalFromClaims } from './principal';
 
 export const ACCESS_TOKEN_STRATEGY = 'signet-access-token';
 
@@ -72,17 +71,6 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   }
 
   validate(claims: AccessTokenClaims): AuthenticatedPrincipal | false {
-    const scopes = parseScopeString(claims.scope);
-    // CONTRACT §3: event tokens (adoptions:process) are for consumers, never for HTTP routes.
-    if (scopes.includes(SCOPES.adoptionsProcess)) {
-      return false;
-    }
-    return {
-      sub: claims.sub,
-      clientId: claims.client_id,
-      scopes,
-      username: claims.username,
-      claims: claims.raw,
-    };
+    return principalFromClaims(claims) ?? false;
   }
 }

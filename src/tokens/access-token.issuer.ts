@@ -19,6 +19,19 @@ export interface AccessTokenRequest {
   extraClaims?: Record<string, unknown>;
 }
 
+/** The registered claims of every access token, plus whatever a grant adds. */
+export interface AccessTokenClaimSet extends Record<string, unknown> {
+  iss: string;
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  scope: string;
+  username?: string;
+}
+
 export interface IssuedAccessToken {
   token: string;
   expiresIn: number;
@@ -38,12 +51,17 @@ export class AccessTokenIssuer {
   ) {}
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
+    const claims = this.claimsFor(request);
+    const token = await this.sign(claims, 'at+jwt');
+    this.metrics.tokensIssued.inc({ grant: request.grant });
+    return { token, expiresIn: claims.exp - claims.iat, scope: claims.scope };
+  }
+
+  /** The RFC 9068 claims of a token, without signing it (opaque tokens store them). */
+  claimsFor(request: AccessTokenRequest): AccessTokenClaimSet {
     const ttl = request.ttlSeconds ?? this.config.accessTokenTtlSeconds;
-    const key = await this.keys.signingKey();
-    await this.keys.coverTokenLifetime(key.kid, ttl);
     const now = this.clock.nowSeconds();
-    const scope = request.scopes.join(' ');
-    const claims = {
+    return {
       ...request.extraClaims,
       iss: this.config.issuer,
       sub: request.sub,
@@ -52,14 +70,24 @@ export class AccessTokenIssuer {
       iat: now,
       jti: randomUUID(),
       client_id: request.clientId,
-      scope,
+      scope: request.scopes.join(' '),
       ...(request.username === undefined ? {} : { username: request.username }),
     };
-    const header: CompactJWSHeaderParameters = { alg: key.alg, kid: key.kid, typ: 'at+jwt' };
-    const token = await new CompactSign(encoder.encode(JSON.stringify(claims)))
+  }
+
+  /**
+   * Signs a claim set with the active key, after recording that the key signs tokens living
+   * this long (so it stays published until they expire).
+   */
+  async sign(
+    claims: { exp: number; iat: number } & Record<string, unknown>,
+    typ: string,
+  ): Promise<string> {
+    const key = await this.keys.signingKey();
+    await this.keys.coverTokenLifetime(key.kid, Math.max(claims.exp - this.clock.nowSeconds(), 0));
+    const header: CompactJWSHeaderParameters = { alg: key.alg, kid: key.kid, typ };
+    return new CompactSign(encoder.encode(JSON.stringify(claims)))
       .setProtectedHeader(header)
       .sign(key.privateKey);
-    this.metrics.tokensIssued.inc({ grant: request.grant });
-    return { token, expiresIn: ttl, scope };
   }
 }

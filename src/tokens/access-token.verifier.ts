@@ -15,7 +15,9 @@ export type TokenRejectionReason =
   | 'kid_missing'
   | 'kid_unknown'
   | 'alg_mismatch'
-  | 'signature_invalid';
+  | 'signature_invalid'
+  | 'revoked'
+  | 'opaque_unknown';
 
 /** A refusal with its private reason; `expired` is the only one a client is told about. */
 export class TokenRejection extends Error {
@@ -40,7 +42,11 @@ export class AccessTokenVerifier {
     private readonly clock: Clock,
   ) {}
 
-  async verify(token: string, audience = this.config.audience): Promise<Verification> {
+  /** `audience` null accepts any audience (introspection). */
+  async verify(
+    token: string,
+    audience: string | null = this.config.audience,
+  ): Promise<Verification> {
     try {
       const key = await this.resolveKey(token);
       return { ok: true, claims: await this.verifyWithKey(token, key, audience) };
@@ -74,7 +80,7 @@ export class AccessTokenVerifier {
   async verifyWithKey(
     token: string,
     key: VerificationKey,
-    audience = this.config.audience,
+    audience: string | null = this.config.audience,
   ): Promise<AccessTokenClaims> {
     let verified: Awaited<ReturnType<typeof compactVerify>>;
     try {

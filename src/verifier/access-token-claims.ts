@@ -30,7 +30,8 @@ export interface AccessTokenClaims {
 
 export interface ClaimCheckOptions {
   issuer: string;
-  audience: string;
+  /** The audience this token must name; null accepts any (introspection). */
+  audience: string | null;
   /** Seconds since the epoch. */
   nowSeconds: number;
   clockSkewSeconds: number;
@@ -50,11 +51,16 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function audienceMatches(aud: unknown, audience: string): aud is string | string[] {
+function audienceMatches(aud: unknown, audience: string | null): aud is string | string[] {
   if (typeof aud === 'string') {
-    return aud === audience;
+    return audience === null || aud === audience;
   }
-  return Array.isArray(aud) && aud.every((a) => typeof a === 'string') && aud.includes(audience);
+  return (
+    Array.isArray(aud) &&
+    aud.length > 0 &&
+    aud.every((a) => typeof a === 'string') &&
+    (audience === null || aud.includes(audience))
+  );
 }
 
 export function checkAccessTokenClaims(

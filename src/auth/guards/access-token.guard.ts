@@ -9,9 +9,10 @@ import {
 import { authorizationValues, parseBearer } from '../../common/http/authorization-header';
 import { MetricsService } from '../../metrics/metrics.service';
 import { AccessTokenVerifier, TokenRejection } from '../../tokens/access-token.verifier';
+import { looksOpaque, OpaqueTokensService } from '../../tokens/opaque/opaque-tokens.service';
 import { ACCESS_TOKEN_STRATEGY, BEARER, RequestWithBearer } from '../access-token.strategy';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
-import { AuthenticatedPrincipal } from '../principal';
+import { AuthenticatedPrincipal, principalFromClaims } from '../principal';
 
 /** Deny by default: every route needs a valid access token unless it is @Public() (401). */
 @Injectable()
@@ -20,6 +21,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
     private readonly verifier: AccessTokenVerifier,
+    private readonly opaqueTokens: OpaqueTokensService,
   ) {
     super();
   }
@@ -42,8 +44,23 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       this.metrics.tokenVerifications.inc({ outcome: 'malformed' });
       throw new InvalidTokenError(credentials.reason);
     }
+    if (looksOpaque(credentials.token)) {
+      return this.authenticateOpaque(request, credentials.token);
+    }
     request[BEARER] = { token: credentials.token, verifier: this.verifier };
     return super.canActivate(context) as Promise<boolean>;
+  }
+
+  /** Opaque tokens are not JWTs: they are looked up in-process, so revocation holds at once. */
+  private async authenticateOpaque(request: RequestWithBearer, token: string): Promise<boolean> {
+    const verification = await this.opaqueTokens.verify(token);
+    const principal = verification.ok ? principalFromClaims(verification.claims) : undefined;
+    request.user = this.handleRequest(
+      undefined,
+      principal ?? false,
+      verification.ok ? undefined : new TokenRejection(verification.reason),
+    );
+    return true;
   }
 
   override handleRequest<T = AuthenticatedPrincipal>(

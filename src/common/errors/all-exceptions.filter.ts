@@ -34,18 +34,72 @@ function fromHttpException(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
   let message = exception.message;
+  let isValidation = false;
   if (typeof response === 'object' && response !== null && 'message' in response) {
     const raw: unknown = response.message;
+    // The global ValidationPipe answers a list of constraints; Nest's other 400s one string.
+    isValidation = Array.isArray(raw);
     message = Array.isArray(raw) ? raw.map(String).join('; ') : String(raw);
   }
   if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
     message = 'No such route';
   }
-  if (status === 400 && /JSON|Unexpected token|position \d+/i.test(message)) {
-    // body-parser's message quotes the client's bytes; say what is wrong instead.
-    message = 'The request body is not valid JSON';
+  if (status === 400 && /^Failed to decode param/.test(message)) {
+    // Express's URIError for a bad percent-encoding in the path quotes the client's bytes.
+    message = 'The request path is not validly percent-encoded';
+  }
+  if (status === 400 && !isValidation && /JSON|Unexpected token|position \d+/i.test(message)) {
+    // Nest turns body-parser's SyntaxError into a 400 whose message quotes the client's
+    // bytes; say what is wrong instead.
+    message = INVALID_JSON;
   }
   return { status, error: STATUS_CODES[status] ?? `http_${status}`, message };
+}
+
+const INVALID_JSON = 'The request body is not valid JSON';
+
+/** Safe messages for the `type` of body-parser's http-errors (their own messages quote input). */
+const BODY_ERROR_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': INVALID_JSON,
+  'entity.too.large': 'The request body is too large',
+  'parameters.too.many': 'The request body has too many parameters',
+  'charset.unsupported': 'The request body charset is not supported',
+  'encoding.unsupported': 'The request body content encoding is not supported',
+  'request.aborted': 'The request was aborted',
+  'request.size.invalid': 'The request body size does not match its Content-Length',
+};
+
+/**
+ * Client errors raised before Nest sees the request (body-parser, raw-body, express): an
+ * http-errors object with a 4xx `status`, `expose: true` and a `type`. Only Nest maps
+ * SyntaxError itself; the others (413, 415, ...) would otherwise become a 500.
+ */
+function fromBodyParserError(exception: unknown): ErrorBody | undefined {
+  if (typeof exception !== 'object' || exception === null) {
+    return undefined;
+  }
+  const { status, expose, type, limit } = exception as Record<string, unknown>;
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
+    return undefined;
+  }
+  let message =
+    (typeof type === 'string' ? BODY_ERROR_MESSAGES[type] : undefined) ??
+    'The request could not be read';
+  if (type === 'entity.too.large' && typeof limit === 'number') {
+    message = `The request body is larger than ${limit} bytes`;
+  }
+  return { status, error: STATUS_CODES[status] ?? `http_${status}`, message };
+}
+
+/** The body of an error a client caused, or undefined for an unexpected one. */
+function known(exception: unknown): ErrorBody | undefined {
+  if (exception instanceof SignetError) {
+    return { status: exception.status, error: exception.error, message: exception.message };
+  }
+  if (exception instanceof HttpException) {
+    return fromHttpException(exception);
+  }
+  return fromBodyParserError(exception);
 }
 
 /**
@@ -76,16 +130,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown, request: Request): ErrorBody {
-    if (exception instanceof SignetError) {
-      return { status: exception.status, error: exception.error, message: exception.message };
+    const body = known(exception);
+    if (!body) {
+      return this.internal(exception, request);
     }
-    if (exception instanceof HttpException) {
-      const body = fromHttpException(exception);
-      if (request.path.startsWith('/oauth/') && body.status === 400) {
-        return { ...body, error: 'invalid_request' };
-      }
-      return body;
+    // RFC 6749 §5.2: a malformed request to an OAuth endpoint is invalid_request.
+    if (request.path.startsWith('/oauth/') && body.error === 'bad_request') {
+      return { ...body, error: 'invalid_request' };
     }
+    return body;
+  }
+
+  /** Anything unexpected: logged with the request id, never shown to the client. */
+  private internal(exception: unknown, request: Request): ErrorBody {
     const requestId = typeof request.id === 'string' ? request.id : '';
     this.logger.error(
       { err: exception, requestId, method: request.method, path: request.path },
@@ -94,7 +151,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return {
       status: 500,
       error: 'internal_error',
-      message: `Internal error (request ${requestId})`,
+      // Errors raised before the logging middleware ran have no request id yet.
+      message: requestId ? `Internal error (request ${requestId})` : 'Internal error',
     };
   }
 

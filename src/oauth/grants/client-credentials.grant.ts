@@ -3,7 +3,8 @@ import { parseScopeString, SCOPES } from '../../auth/scopes';
 import { Client } from '../../clients/client.entity';
 import { OAuthError } from '../../common/errors/signet.errors';
 import { SignetConfig } from '../../config/signet-config';
-import { AccessTokenIssuer } from '../../tokens/access-token.issuer';
+import { AccessTokenIssuer, AccessTokenRequest } from '../../tokens/access-token.issuer';
+import { OpaqueTokensService } from '../../tokens/opaque/opaque-tokens.service';
 import { OAuthTokenResponse } from '../dto/oauth-token.response';
 import { OAuthForm } from '../form';
 
@@ -12,20 +13,30 @@ import { OAuthForm } from '../form';
 export class ClientCredentialsGrant {
   constructor(
     private readonly issuer: AccessTokenIssuer,
+    private readonly opaqueTokens: OpaqueTokensService,
     private readonly config: SignetConfig,
   ) {}
 
   async handle(client: Client, form: OAuthForm): Promise<OAuthTokenResponse> {
-    const scopes = this.grantedScopes(client, form.scope);
-    const ttl = client.accessTokenTtlSeconds ?? this.config.accessTokenTtlSeconds;
-    const issued = await this.issuer.issue({
+    const request: AccessTokenRequest = {
       grant: 'client_credentials',
       sub: client.clientId,
       clientId: client.clientId,
-      scopes,
+      scopes: this.grantedScopes(client, form.scope),
       audience: client.audience ?? this.config.audience,
-      ttlSeconds: ttl,
-    });
+      ttlSeconds: client.accessTokenTtlSeconds ?? this.config.accessTokenTtlSeconds,
+    };
+    if (client.accessTokenFormat === 'opaque') {
+      const claims = this.issuer.claimsFor(request);
+      const token = await this.opaqueTokens.issue(claims, request.grant);
+      return {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: claims.exp - claims.iat,
+        scope: claims.scope,
+      };
+    }
+    const issued = await this.issuer.issue(request);
     return {
       access_token: issued.token,
       token_type: 'Bearer',
