@@ -3,22 +3,36 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config.schema';
+import { SignetConfig } from './config/signet-config';
+import { StartupLogger } from './logging/startup.logger';
+
+/** Operator-facing failures end start-up with one line and exit code 1, never a stack trace. */
+function fail(prefix: string, error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${prefix}: ${message.split('\n')[0]}\n`);
+  process.exit(1);
+}
 
 async function bootstrap(): Promise<void> {
-  let config;
+  let config: SignetConfig;
   try {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      // One line naming the variable, no stack trace (CONTRACT §1).
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      process.exit(1);
+      // CONTRACT §1: one line naming the variable.
+      fail('Configuration error', error);
     }
     throw error;
   }
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  const app = await NestFactory.create(AppModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: new StartupLogger(),
+  }).catch((error: unknown) => fail('Start-up failed', error));
   configureApp(app);
-  await app.listen(config.port, config.host);
+  await app
+    .listen(config.port, config.host)
+    .catch((error: unknown) => fail('Start-up failed', error));
 }
 
 void bootstrap();

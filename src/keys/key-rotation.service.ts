@@ -6,6 +6,7 @@ import { SignetConfig, SigningAlgorithm } from '../config/signet-config';
 import { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
 import { KeyEncryptionService } from './key-encryption.service';
+import { KeyEnvelopeError } from './key-envelope';
 import { generateSigningKey } from './key-material';
 import { KeyStore } from './key-store.service';
 import { KeysRepository } from './keys.repository';
@@ -41,7 +42,23 @@ export class KeyRotationService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.ensureKeys();
     await this.store.reload();
+    await this.assertKekOpensActiveKey();
     this.store.startRefreshing(() => this.removeExpiredRetiredKeys());
+  }
+
+  /** A wrong KEY_ENCRYPTION_KEY is found at start-up, not at the first login. */
+  private async assertKekOpensActiveKey(): Promise<void> {
+    try {
+      await this.store.signingKey();
+    } catch (error) {
+      if (error instanceof KeyEnvelopeError) {
+        throw new Error(
+          `KEY_ENCRYPTION_KEY does not open the signing keys in this database (${error.message}); ` +
+            'start with the KEK the keys were created under',
+        );
+      }
+      throw error;
+    }
   }
 
   /** Makes sure there is one active and one next key (first start, or after a crash). */
