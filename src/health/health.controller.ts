@@ -1,12 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
+import { ServiceUnavailableError } from '../common/errors/service-unavailable.error';
 
 @ApiTags('operations')
 @Public()
@@ -17,10 +13,24 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
   ) {}
 
-  /** 200 when the database answers, 503 otherwise (CONTRACT §10). */
+  /**
+   * 200 `{status: "ok", ...}` when the database answers, 503 otherwise (CONTRACT §10).
+   * Terminus' own 503 body (`{status: "error", error: {...}}`) would carry the driver's message;
+   * it becomes a CONTRACT §2 error body instead.
+   */
   @Get()
-  @HealthCheck()
-  check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+  @ApiOkResponse({ description: 'The database answers: `{status: "ok", info, error, details}`' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 2000 }),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new ServiceUnavailableError('The database is not answering', 'database_down');
+      }
+      throw error;
+    }
   }
 }
