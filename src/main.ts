@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config.schema';
 import { SignetConfig } from './config/signet-config';
 import { StartupLogger } from './logging/startup.logger';
@@ -24,6 +22,9 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // The application is loaded only once the configuration is known to be good.
+  const { AppModule } = await import('./app.module');
+  const { configureApp } = await import('./app.setup');
   const app = await NestFactory.create(AppModule, {
     bufferLogs: true,
     abortOnError: false,

@@ -101,6 +101,32 @@ const VARIABLES = [
   'KEY_CACHE_REFRESH_SECONDS',
 ] as const;
 
+const SECONDS = 'must be a whole number of seconds, at least 1';
+const BOOLEAN = 'must be true or false';
+
+/** What each variable must be, as the one start-up line says it. */
+const RULES: Record<(typeof VARIABLES)[number], string> = {
+  PORT: 'must be an integer from 0 to 65535',
+  HOST: 'must not be empty',
+  ISSUER: 'must be an http(s) URL',
+  DATABASE_URL: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+  DATA_DIR: 'must not be empty',
+  ADMIN_USERNAME: 'must be 1 to 64 letters, digits or . _ @ -',
+  ADMIN_PASSWORD: 'must be 8 to 128 characters',
+  KEY_ENCRYPTION_KEY: 'must be 32 bytes encoded in base64',
+  SIGNING_ALG: `must be one of ${SIGNING_ALGORITHMS.join(', ')}`,
+  AUDIENCE: 'must not be empty',
+  ACCESS_TOKEN_TTL: SECONDS,
+  REFRESH_TOKEN_TTL: SECONDS,
+  CLOCK_SKEW: 'must be a whole number of seconds from 0 to 3600',
+  EVENT_TOKEN_TTL: SECONDS,
+  TOKEN_HEADER_KEYS: 'must be kid, x5c or jwk',
+  JWKS_URI_ALLOW_HTTP: BOOLEAN,
+  TRUST_PROXY: BOOLEAN,
+  LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  KEY_CACHE_REFRESH_SECONDS: 'must be a whole number of seconds from 1 to 300',
+};
+
 function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
   if (value === undefined || value === '') {
     return { kind: 'sqlite', path: resolve(dataDir, 'signet.sqlite') };
@@ -156,9 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const first = errors[0];
-    const rule = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new ConfigError(`${first.property}: ${rule.replace(`${first.property} `, '')}`);
+    const name = errors[0].property as (typeof VARIABLES)[number];
+    throw new ConfigError(`${name}: ${RULES[name]}`);
   }
   const port = vars.PORT ?? 3000;
   const dataDir = resolve(vars.DATA_DIR ?? './data');

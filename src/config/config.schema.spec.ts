@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from './config.schema';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual(
+      expect.objectContaining({
+        port: 3000,
+        host: '0.0.0.0',
+        issuer: 'http://localhost:3000',
+        database: { kind: 'sqlite', path: expect.stringMatching(/data\/signet\.sqlite$/) },
+        signingAlg: 'RS256',
+        audience: 'pets-api',
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 1209600,
+        clockSkewSeconds: 60,
+        eventTokenTtlSeconds: 31536000,
+        tokenHeaderKeys: 'kid',
+        jwksUriAllowHttp: false,
+        trustProxy: false,
+      }),
+    );
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ISSUER: 'https://id.example/',
+      DATABASE_URL: 'postgres://u:p@db:5432/signet',
+      CLOCK_SKEW: '0',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      TRUST_PROXY: 'true',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.issuer).toBe('https://id.example');
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/signet' });
+    expect(config.clockSkewSeconds).toBe(0);
+    expect(config.keyEncryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(config.trustProxy).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT: must be an integer from 0 to 65535'],
+    ['PORT', '70000', 'PORT: must be an integer from 0 to 65535'],
+    ['SIGNING_ALG', 'HS256', 'SIGNING_ALG: must be one of RS256, PS256, ES256, EdDSA'],
+    ['ACCESS_TOKEN_TTL', '0', 'ACCESS_TOKEN_TTL: must be a whole number of seconds, at least 1'],
+    ['CLOCK_SKEW', '-1', 'CLOCK_SKEW: must be a whole number of seconds from 0 to 3600'],
+    ['TRUST_PROXY', 'yes', 'TRUST_PROXY: must be true or false'],
+    [
+      'DATABASE_URL',
+      'mysql://x',
+      'DATABASE_URL must be sqlite:<path> or postgres://user:pass@host:port/db',
+    ],
+    [
+      'KEY_ENCRYPTION_KEY',
+      'short',
+      'KEY_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32)',
+    ],
+    ['ISSUER', 'not-a-url', 'ISSUER must be an http(s) URL without query or fragment'],
+  ])('refuses %s=%s with one line naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+});
