@@ -16,25 +16,26 @@ export class CreateRefreshTokens1764050002000 implements MigrationInterface {
           { name: 'used_at', type: 'bigint', isNullable: true },
           { name: 'revoked_at', type: 'bigint', isNullable: true },
         ],
-      }),
-    );
-    await queryRunner.createIndices('refresh_tokens', [
-      new TableIndex({
-        name: 'uq_refresh_tokens_token_hash',
-        columnNames: ['token_hash'],
-        isUnique: true,
-      }),
-      new TableIndex({ name: 'idx_refresh_tokens_user_id', columnNames: ['user_id'] }),
-      new TableIndex({ name: 'idx_refresh_tokens_chain_id', columnNames: ['chain_id'] }),
-    ]);
-    await queryRunner.createForeignKey(
-      'refresh_tokens',
-      new TableForeignKey({
-        name: 'fk_refresh_tokens_user',
-        columnNames: ['user_id'],
-        referencedTableName: 'users',
-        referencedColumnNames: ['id'],
-        onDelete: 'CASCADE',
+        // Declared with the table: createIndices runs in parallel and races on SQLite, and
+        // adding a foreign key afterwards makes SQLite rebuild the table.
+        indices: [
+          new TableIndex({
+            name: 'uq_refresh_tokens_token_hash',
+            columnNames: ['token_hash'],
+            isUnique: true,
+          }),
+          new TableIndex({ name: 'idx_refresh_tokens_user_id', columnNames: ['user_id'] }),
+          new TableIndex({ name: 'idx_refresh_tokens_chain_id', columnNames: ['chain_id'] }),
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'fk_refresh_tokens_user',
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
       }),
     );
   }

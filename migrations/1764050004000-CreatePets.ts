@@ -15,12 +15,14 @@ export class CreatePets1764050004000 implements MigrationInterface {
           { name: 'created_at', type: 'bigint' },
           { name: 'updated_at', type: 'bigint' },
         ],
+        // Indices are declared with the table: TypeORM's createIndices runs in parallel and
+        // races with itself on SQLite's single connection.
+        indices: [
+          new TableIndex({ name: 'idx_pets_created_at_id', columnNames: ['created_at', 'id'] }),
+          new TableIndex({ name: 'idx_pets_status', columnNames: ['status'] }),
+        ],
       }),
     );
-    await queryRunner.createIndices('pets', [
-      new TableIndex({ name: 'idx_pets_created_at_id', columnNames: ['created_at', 'id'] }),
-      new TableIndex({ name: 'idx_pets_status', columnNames: ['status'] }),
-    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

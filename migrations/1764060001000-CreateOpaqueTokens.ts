@@ -12,12 +12,13 @@ export class CreateOpaqueTokens1764060001000 implements MigrationInterface {
           { name: 'expires_at', type: 'bigint' },
           { name: 'revoked_at', type: 'bigint', isNullable: true },
         ],
+        // Declared with the table: createIndices runs in parallel and races on SQLite.
+        indices: [
+          new TableIndex({ name: 'idx_opaque_tokens_client_id', columnNames: ['client_id'] }),
+          new TableIndex({ name: 'idx_opaque_tokens_expires_at', columnNames: ['expires_at'] }),
+        ],
       }),
     );
-    await queryRunner.createIndices('opaque_tokens', [
-      new TableIndex({ name: 'idx_opaque_tokens_client_id', columnNames: ['client_id'] }),
-      new TableIndex({ name: 'idx_opaque_tokens_expires_at', columnNames: ['expires_at'] }),
-    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

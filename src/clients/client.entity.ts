@@ -14,6 +14,9 @@ export const GRANT_TYPES = {
 } as const;
 export type GrantType = (typeof GRANT_TYPES)[keyof typeof GRANT_TYPES];
 
+/** What a client_id may be: URL-safe, so it needs no escaping in a path, a form or Basic. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,100}$/;
+
 export type AccessTokenFormat = 'jwt' | 'opaque';
 
 /** An OAuth client registered through the admin API (RFC 7591 metadata). */

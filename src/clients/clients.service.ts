@@ -8,7 +8,7 @@ import { SignetConfig } from '../config/signet-config';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { KeyEncryptionService } from '../keys/key-encryption.service';
-import { Client, GRANT_TYPES } from './client.entity';
+import { Client, CLIENT_ID_PATTERN, GRANT_TYPES } from './client.entity';
 import { clientJwksProblem } from './client-jwks';
 import { generateClientSecret, hashClientSecret } from './client-secrets';
 import { ClientsRepository } from './clients.repository';
@@ -98,9 +98,9 @@ export class ClientsService {
   }
 
   async delete(clientId: string): Promise<void> {
-    const deleted = await this.transactions.run((manager) =>
-      this.repository.delete(manager, clientId),
-    );
+    const deleted = CLIENT_ID_PATTERN.test(clientId)
+      ? await this.transactions.run((manager) => this.repository.delete(manager, clientId))
+      : 0;
     if (deleted === 0) {
       throw new NotFoundError('Client');
     }
@@ -152,7 +152,10 @@ export class ClientsService {
   }
 
   private async findOrFail(clientId: string): Promise<Client> {
-    const client = clientId.length <= 100 ? await this.repository.findById(clientId) : null;
+    // An id that could not have been registered is unknown without asking the database.
+    const client = CLIENT_ID_PATTERN.test(clientId)
+      ? await this.repository.findById(clientId)
+      : null;
     if (!client) {
       throw new NotFoundError('Client');
     }

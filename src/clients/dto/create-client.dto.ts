@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -17,10 +18,11 @@ import {
 import {
   AccessTokenFormat,
   CLIENT_AUTH_METHODS,
+  CLIENT_ID_PATTERN,
   ClientAuthMethod,
   GRANT_TYPES,
 } from '../client.entity';
-import { IsClientScope } from './client-metadata.validators';
+import { HasNoControlCharacters, IsClientScope, IsOmittable } from './client-metadata.validators';
 
 const GRANT_TYPE_VALUES = Object.values(GRANT_TYPES);
 
@@ -28,9 +30,9 @@ const GRANT_TYPE_VALUES = Object.values(GRANT_TYPES);
 export class CreateClientDto {
   /** Chosen by the server when absent. */
   @ApiPropertyOptional({ example: 'partner-acme' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
-  @Matches(/^[A-Za-z0-9._~-]{1,100}$/, {
+  @Matches(CLIENT_ID_PATTERN, {
     message: 'client_id must be 1 to 100 of A-Z a-z 0-9 . _ ~ -',
   })
   client_id?: string;
@@ -39,18 +41,20 @@ export class CreateClientDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @HasNoControlCharacters()
   client_name!: string;
 
   @ApiPropertyOptional({ enum: GRANT_TYPE_VALUES, isArray: true, default: ['client_credentials'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
+  @ArrayUnique()
   @IsIn(GRANT_TYPE_VALUES, { each: true })
   grant_types?: string[];
 
   @ApiPropertyOptional({ enum: CLIENT_AUTH_METHODS, default: 'client_secret_basic' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CLIENT_AUTH_METHODS)
   token_endpoint_auth_method?: ClientAuthMethod;
 
@@ -65,30 +69,32 @@ export class CreateClientDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @HasNoControlCharacters()
   jwks_uri?: string | null;
 
   @ApiProperty({ example: 'pets:read' })
   @IsClientScope()
   scope!: string;
 
-  /** `aud` of the client's tokens; default AUDIENCE. */
-  @ApiPropertyOptional({ example: 'pets-api' })
+  /** `aud` of the client's tokens; absent or null: AUDIENCE. */
+  @ApiPropertyOptional({ example: 'pets-api', nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  audience?: string;
+  @HasNoControlCharacters()
+  audience?: string | null;
 
-  /** Seconds; default ACCESS_TOKEN_TTL. */
-  @ApiPropertyOptional({ minimum: 1, maximum: 86400 })
+  /** Seconds; absent or null: ACCESS_TOKEN_TTL. */
+  @ApiPropertyOptional({ minimum: 1, maximum: 86400, nullable: true, type: Number })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86400)
-  access_token_ttl?: number;
+  access_token_ttl?: number | null;
 
   @ApiPropertyOptional({ enum: ['jwt', 'opaque'], default: 'jwt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['jwt', 'opaque'])
   access_token_format?: AccessTokenFormat;
 }
