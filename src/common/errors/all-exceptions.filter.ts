@@ -121,6 +121,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.describe(exception, request);
     this.setHeaders(exception, response);
     if (request.path.startsWith('/oauth/')) {
+      // RFC 6749 §5.1: token responses and their errors must not be cached.
+      response.setHeader('Cache-Control', 'no-store');
       response.status(body.status).json({ error: body.error, error_description: body.message });
       return;
     }
@@ -168,10 +170,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     } else if (exception instanceof OAuthError && exception.basicChallenge) {
       response.setHeader('WWW-Authenticate', 'Basic realm="signet"');
-    }
-    if (exception instanceof OAuthError) {
-      // RFC 6749 §5.1: token responses and their errors must not be cached.
-      response.setHeader('Cache-Control', 'no-store');
     }
   }
 }
