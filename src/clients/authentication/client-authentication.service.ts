@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  JWTPayload,
+  jwtVerify,
+  JWTVerifyGetKey,
+  JWTVerifyOptions,
+} from 'jose';
 import { Clock } from '../../common/clock';
 import { OAuthError } from '../../common/errors/signet.errors';
 import { SignetConfig } from '../../config/signet-config';
@@ -17,6 +25,8 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 /** RFC 7523 §3: assertions live briefly; Signet takes at most 5 minutes (CONTRACT §6). */
 const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 const MAX_ASSERTION_LENGTH = 8192;
+/** Keys tried for an assertion that several registered keys could have signed (no kid). */
+const MAX_CANDIDATE_KEYS = 20;
 // Tokens of other kinds must never pass as a client assertion.
 const FOREIGN_TYPES = [
   'at+jwt',
@@ -48,7 +58,8 @@ export class ClientAuthenticationService {
     if (method === 'assertion') {
       return this.byAssertion(presented);
     }
-    const clientId = method === 'basic' ? presented.basic!.clientId : presented.clientId!;
+    // client_secret_post without a client_id: no client named, so invalid_client (not a crash).
+    const clientId = (method === 'basic' ? presented.basic!.clientId : presented.clientId) ?? '';
     const secret = method === 'basic' ? presented.basic!.secret : presented.clientSecret!;
     return this.bySecret(clientId, secret, method);
   }
@@ -93,7 +104,7 @@ export class ClientAuthenticationService {
         401,
         method === 'basic',
       );
-    if (clientId === '' || clientId.length > 100 || secret.length > 512) {
+    if (!isStorableIdentifier(clientId, 100) || secret.length > 512) {
       throw fail('secret_malformed');
     }
     const client = await this.clients.findWithSecretHash(clientId);
@@ -128,7 +139,9 @@ export class ClientAuthenticationService {
     if (!clientId) {
       throw fail('assertion_malformed');
     }
-    const client = clientId.length <= 100 ? await this.clients.findById(clientId) : null;
+    const client = isStorableIdentifier(clientId, 100)
+      ? await this.clients.findById(clientId)
+      : null;
     if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       throw fail(client ? 'auth_method_mismatch' : 'client_unknown');
     }
@@ -172,7 +185,7 @@ export class ClientAuthenticationService {
     endpointUrl: string,
   ): Promise<{ jti: string; exp: number }> {
     const skew = this.config.clockSkewSeconds;
-    const { payload } = await jwtVerify(assertion, this.keys.keysOf(client), {
+    const payload = await verifyWithAnyKey(assertion, this.keys.keysOf(client), {
       algorithms: ASSERTION_ALGORITHMS,
       issuer: client.clientId,
       subject: client.clientId,
@@ -188,11 +201,52 @@ export class ClientAuthenticationService {
     if (payload.iat !== undefined && payload.iat > now + skew) {
       throw new OAuthError('invalid_client', '', 'assertion_iat_future');
     }
-    if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256) {
+    if (typeof payload.jti !== 'string' || !isStorableIdentifier(payload.jti, 256)) {
       throw new OAuthError('invalid_client', '', 'assertion_jti');
     }
     return { jti: payload.jti, exp: payload.exp! };
   }
+}
+
+/**
+ * RFC 7523 does not require a kid, so several registered keys may match an assertion's
+ * header (jose then throws JWKSMultipleMatchingKeys, listing them): try each in turn.
+ */
+async function verifyWithAnyKey(
+  assertion: string,
+  getKey: JWTVerifyGetKey,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(assertion, getKey, options)).payload;
+  } catch (error) {
+    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) {
+      throw error;
+    }
+    let tried = 0;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(assertion, key, options)).payload;
+      } catch (attempt) {
+        if (!(attempt instanceof joseErrors.JWSSignatureVerificationFailed)) {
+          throw attempt;
+        }
+      }
+      if (++tried >= MAX_CANDIDATE_KEYS) {
+        break;
+      }
+    }
+    throw new joseErrors.JWSSignatureVerificationFailed();
+  }
+}
+
+/**
+ * Whether a client-sent identifier may reach a query: 1 to `maxLength` characters and no
+ * control characters (PostgreSQL refuses NUL in text with an error, which would be a 500).
+ */
+function isStorableIdentifier(value: string, maxLength: number): boolean {
+  // eslint-disable-next-line no-control-regex
+  return value.length <= maxLength && /^[^\u0000-\u001f\u007f]+$/.test(value);
 }
 
 // The private reason of a failed assertion check, for logs and metrics.

@@ -8,7 +8,11 @@ import { UsedAssertion } from './used-assertion.entity';
 export class UsedAssertionsRepository {
   constructor(@InjectRepository(UsedAssertion) private readonly used: Repository<UsedAssertion>) {}
 
-  /** Records a jti; false when it was already there (the primary key decides, across instances). */
+  /**
+   * Records a jti; false when it was already there (the primary key decides, across instances).
+   * On PostgreSQL the failed insert aborts the transaction and its COMMIT becomes a rollback:
+   * harmless because the insert is its only statement, so nothing may follow it in `manager`.
+   */
   async record(manager: EntityManager, entry: UsedAssertion): Promise<boolean> {
     try {
       await manager.withRepository(this.used).insert(entry);

@@ -27,6 +27,12 @@ describe('remote JWKS address policy', () => {
     ['ftp://partner.example/jwks.json', true, expect.stringContaining('https')],
     ['https://user:pw@partner.example/jwks.json', false, expect.stringContaining('credentials')],
     ['not a url', false, expect.stringContaining('absolute')],
+    ['http://169.254.169.254/latest/meta-data', true, expect.stringContaining('metadata')],
+    ['https://169.254.169.254/jwks.json', false, expect.stringContaining('metadata')],
+    ['https://[::ffff:169.254.169.254]/jwks.json', false, expect.stringContaining('metadata')],
+    ['https://[fe80::1]/jwks.json', false, expect.stringContaining('metadata')],
+    ['https://2852039166/jwks.json', false, expect.stringContaining('metadata')],
+    ['https://0.0.0.0/jwks.json', false, expect.stringContaining('metadata')],
   ])('jwks_uri %s (allow http: %s)', (uri, allowHttp, problem) => {
     expect(jwksUriProblem(uri, allowHttp)).toEqual(problem);
   });

@@ -26,6 +26,12 @@ export function isForbiddenAddress(address: string): boolean {
   return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether a URL hostname is an IP address literal that may not be fetched from. */
+export function isForbiddenLiteral(hostname: string): boolean {
+  const literal = hostname.replace(/^\[|\]$/g, '');
+  return isIP(literal) !== 0 && isForbiddenAddress(literal);
+}
+
 /** Loopback hosts, where plain http is allowed for a jwks_uri (development, tests). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
@@ -40,6 +46,11 @@ export function jwksUriProblem(value: string, allowHttp: boolean): string | unde
   const url = new URL(value);
   if (url.username || url.password || url.hash) {
     return 'jwks_uri must not carry credentials or a fragment';
+  }
+  // Refused here already, so the admin hears of it; safe-fetch checks again at each fetch,
+  // for host names and for clients stored before this check.
+  if (isForbiddenLiteral(url.hostname)) {
+    return 'jwks_uri must not point at a link-local or cloud-metadata address';
   }
   if (url.protocol === 'https:') {
     return undefined;

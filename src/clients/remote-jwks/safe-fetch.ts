@@ -1,8 +1,8 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { request as httpRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, LookupFunction } from 'node:net';
-import { isForbiddenAddress } from './address-policy';
+import { LookupFunction } from 'node:net';
+import { isForbiddenAddress, isForbiddenLiteral } from './address-policy';
 
 /** Limits of a client JWKS download. */
 export interface FetchLimits {
@@ -31,7 +31,20 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
-function readCapped(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Node fails an aborted request with its own AbortError; jose recognises its timeout only
+ * by the signal's TimeoutError (and then says JWKSTimeout), so hand that on instead.
+ */
+function failureOf(error: Error, signal: AbortSignal): Error {
+  // Not `instanceof Error`: the DOMException may come from another realm (Jest's, for one).
+  return signal.aborted ? (signal.reason as Error) : error;
+}
+
+function readCapped(
+  response: IncomingMessage,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -44,7 +57,7 @@ function readCapped(response: IncomingMessage, maxBytes: number): Promise<Buffer
       chunks.push(chunk);
     });
     response.on('end', () => resolve(Buffer.concat(chunks)));
-    response.on('error', reject);
+    response.on('error', (error) => reject(failureOf(error, signal)));
   });
 }
 
@@ -58,9 +71,9 @@ export function createSafeFetch(limits: FetchLimits) {
     options: { headers: Headers; signal: AbortSignal },
   ): Promise<Response> => {
     const target = new URL(url);
-    const literal = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) !== 0 && isForbiddenAddress(literal)) {
-      throw new UnsafeFetchError(`${literal} is a forbidden address`);
+    // Node connects to an IP literal without a DNS lookup, so guardedLookup never sees it.
+    if (isForbiddenLiteral(target.hostname)) {
+      throw new UnsafeFetchError(`${target.hostname} is a forbidden address`);
     }
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -71,14 +84,14 @@ export function createSafeFetch(limits: FetchLimits) {
         signal: options.signal,
       });
       outgoing.on('response', resolve);
-      outgoing.on('error', reject);
+      outgoing.on('error', (error) => reject(failureOf(error, options.signal)));
       outgoing.end();
     });
     if (response.statusCode !== 200) {
       response.resume();
       return new Response(null, { status: response.statusCode ?? 502 });
     }
-    const body = await readCapped(response, limits.maxBytes);
+    const body = await readCapped(response, limits.maxBytes, options.signal);
     return new Response(new Uint8Array(body), {
       status: 200,
       headers: { 'content-type': 'application/json' },
