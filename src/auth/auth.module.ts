@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { KeysModule } from '../keys/keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenStrategy } from './access-token.strategy';
@@ -9,6 +10,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { ScopesGuard } from './guards/scopes.guard';
+import { VerifiedTokenCache } from './verified-token.cache';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
 import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
@@ -19,6 +21,7 @@ import { LoginThrottleService } from './throttle/login-throttle.service';
 @Module({
   imports: [
     PassportModule,
+    KeysModule,
     TokensModule,
     UsersModule,
     TypeOrmModule.forFeature([LoginThrottle, RefreshToken]),
@@ -27,6 +30,7 @@ import { LoginThrottleService } from './throttle/login-throttle.service';
   providers: [
     AuthService,
     AccessTokenStrategy,
+    VerifiedTokenCache,
     LoginThrottleRepository,
     LoginThrottleService,
     RefreshTokensRepository,

@@ -13,6 +13,7 @@ import { looksOpaque, OpaqueTokensService } from '../../tokens/opaque/opaque-tok
 import { ACCESS_TOKEN_STRATEGY, BEARER, RequestWithBearer } from '../access-token.strategy';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticatedPrincipal, principalFromClaims } from '../principal';
+import { VerifiedTokenCache } from '../verified-token.cache';
 
 /** Deny by default: every route needs a valid access token unless it is @Public() (401). */
 @Injectable()
@@ -22,6 +23,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly metrics: MetricsService,
     private readonly verifier: AccessTokenVerifier,
     private readonly opaqueTokens: OpaqueTokensService,
+    private readonly verifiedTokens: VerifiedTokenCache,
   ) {
     super();
   }
@@ -47,8 +49,25 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (looksOpaque(credentials.token)) {
       return this.authenticateOpaque(request, credentials.token);
     }
-    request[BEARER] = { token: credentials.token, verifier: this.verifier };
-    return super.canActivate(context) as Promise<boolean>;
+    return this.authenticateJwt(context, request, credentials.token);
+  }
+
+  /** A token verified before skips passport, until it expires or its key is unpublished. */
+  private async authenticateJwt(
+    context: ExecutionContext,
+    request: RequestWithBearer,
+    token: string,
+  ): Promise<boolean> {
+    const cached = await this.verifiedTokens.get(token);
+    if (cached) {
+      this.metrics.tokenVerifications.inc({ outcome: 'valid' });
+      request.user = cached;
+      return true;
+    }
+    request[BEARER] = { token, verifier: this.verifier };
+    const allowed = (await super.canActivate(context)) as boolean;
+    this.verifiedTokens.remember(token, request.user as AuthenticatedPrincipal);
+    return allowed;
   }
 
   /** Opaque tokens are not JWTs: they are looked up in-process, so revocation holds at once. */
