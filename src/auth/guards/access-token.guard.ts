@@ -7,6 +7,7 @@ import {
   SignetError,
 } from '../../common/errors/signet.errors';
 import { authorizationValues, parseBearer } from '../../common/http/authorization-header';
+import { isCanonicalJwsCompact } from '../../common/http/jws-compact';
 import { MetricsService } from '../../metrics/metrics.service';
 import { AccessTokenVerifier, TokenRejection } from '../../tokens/access-token.verifier';
 import { looksOpaque, OpaqueTokensService } from '../../tokens/opaque/opaque-tokens.service';
@@ -63,6 +64,10 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       this.metrics.tokenVerifications.inc({ outcome: 'valid' });
       request.user = cached;
       return true;
+    }
+    if (!isCanonicalJwsCompact(token)) {
+      this.metrics.tokenVerifications.inc({ outcome: 'malformed' });
+      throw new InvalidTokenError('malformed');
     }
     request[BEARER] = { token, verifier: this.verifier };
     const allowed = (await super.canActivate(context)) as boolean;
