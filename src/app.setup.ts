@@ -1,6 +1,8 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { BadRequestError } from './common/errors/signet.errors';
@@ -29,6 +31,29 @@ function checkJsonBody(_request: unknown, _response: unknown, body: Buffer): voi
   }
 }
 
+// Security headers (helmet). The API answers JSON only, so its pages may load nothing; the
+// Swagger UI under /docs needs its own scripts and styles.
+const apiHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+});
+const docsHeaders = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+    },
+  },
+});
+function securityHeaders(request: Request, response: Response, next: NextFunction): void {
+  const headers = request.path.startsWith('/docs') ? docsHeaders : apiHeaders;
+  headers(request, response, next);
+}
+
 /** Everything an app needs besides its modules; used by main.ts and by every e2e test. */
 export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
@@ -36,6 +61,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.useLogger(app.get(Logger));
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
+  express.use(securityHeaders);
   express.useBodyParser('json', { limit: BODY_LIMIT, verify: checkJsonBody });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 100 });
   app.useGlobalFilters(new AllExceptionsFilter());
