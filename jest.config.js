@@ -27,5 +27,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
     },
+    {
+      ...common,
+      displayName: 'reliability',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/reliability/**/*.reliability-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+    },
   ],
 };

@@ -31,6 +31,11 @@ async function bootstrap(): Promise<void> {
     logger: new StartupLogger(),
   }).catch((error: unknown) => fail('Start-up failed', error));
   configureApp(app);
+  // Longer than the idle timeout of load balancers and HTTP clients' pools (60 s is common), so
+  // the server never closes a kept-alive connection a client is about to reuse.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app
     .listen(config.port, config.host)
     .catch((error: unknown) => fail('Start-up failed', error));

@@ -1,0 +1,103 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+
+/*
+ * Signet as real processes, for tests that need several instances, kill -9 or sustained load.
+ * The server is built into a directory of its own under node_modules/.cache (./dist belongs to
+ * `npm start`), so that packages resolve as they do from ./dist.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+
+export function buildServer(name: string): string {
+  const dir = join(ROOT, 'node_modules', '.cache', `signet-${name}-${process.pid}`);
+  const main = join(dir, 'build', 'src', 'main.js');
+  mkdirSync(dir, { recursive: true });
+  const tsconfig = join(dir, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.build.json'),
+      compilerOptions: { outDir: './build', tsBuildInfoFile: './build/tsconfig.tsbuildinfo' },
+    }),
+  );
+  const nest = require.resolve('@nestjs/cli/bin/nest.js');
+  const result = spawnSync(process.execPath, [nest, 'build', '-p', relative(ROOT, tsconfig)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (result.status !== 0 || !existsSync(main)) {
+    throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  return main;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+export interface SignetProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `node main.js` with `env` and waits (at most 60 s) until /health answers 200. */
+export async function startSignet(
+  main: string,
+  env: Record<string, string>,
+): Promise<SignetProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      LOG_LEVEL: 'warn',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const closed = new Promise<void>((done) => child.on('close', () => done()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`Signet exited during start-up:\n${output}`);
+    }
+    const healthy = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) {
+      break;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Signet did not start within 60 s:\n${output}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+      }
+      await closed;
+    },
+  };
+}
