@@ -27,6 +27,7 @@ import { LoginThrottleService } from './throttle/login-throttle.service';
     TypeOrmModule.forFeature([LoginThrottle, RefreshToken]),
   ],
   controllers: [AuthController],
+  exports: [RefreshTokensService, LoginThrottleService],
   providers: [
     AuthService,
     AccessTokenStrategy,

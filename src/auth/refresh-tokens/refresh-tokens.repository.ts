@@ -40,6 +40,16 @@ export class RefreshTokensRepository {
     await this.repository(manager).update({ userId, revokedAt: IsNull() }, { revokedAt: now });
   }
 
+  /** Expired tokens can no longer be used, nor prove a reuse: they go. */
+  async deleteExpired(manager: EntityManager, now: Date): Promise<number> {
+    const result = await this.repository(manager)
+      .createQueryBuilder()
+      .delete()
+      .where('expires_at < :now', { now: now.getTime() })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   private repository(manager?: EntityManager): Repository<RefreshToken> {
     return manager ? manager.withRepository(this.tokens) : this.tokens;
   }

@@ -99,6 +99,12 @@ export class RefreshTokensService {
     );
   }
 
+  async purgeExpired(): Promise<number> {
+    return this.transactions.run((manager) =>
+      this.repository.deleteExpired(manager, this.clock.now()),
+    );
+  }
+
   private hashOrFail(token: string): string {
     if (token.length > MAX_REFRESH_TOKEN_LENGTH) {
       throw new InvalidGrantError('refresh_malformed');

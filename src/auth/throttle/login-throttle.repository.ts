@@ -39,6 +39,17 @@ export class LoginThrottleRepository {
     await manager.query(sql, params);
   }
 
+  /** Counters whose window started before `cutoff` no longer limit anything. */
+  async deleteStartedBefore(manager: EntityManager, cutoff: Date): Promise<number> {
+    const result = await manager
+      .getRepository(LoginThrottle)
+      .createQueryBuilder()
+      .delete()
+      .where('window_started_at < :cutoff', { cutoff: cutoff.getTime() })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   async delete(manager: EntityManager, key: string): Promise<void> {
     await manager.getRepository(LoginThrottle).delete({ subject: key });
   }

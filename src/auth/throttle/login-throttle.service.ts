@@ -59,6 +59,12 @@ export class LoginThrottleService {
     });
   }
 
+  /** Deletes counters whose window (the longest is 15 minutes) has passed. */
+  async purgeStale(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - PER_USERNAME.windowMs);
+    return this.transactions.run((manager) => this.repository.deleteStartedBefore(manager, cutoff));
+  }
+
   /** A successful login clears the username's counter (not the address's). */
   async recordSuccess(username: string): Promise<void> {
     await this.transactions.run((manager) =>

@@ -68,6 +68,20 @@ export class OpaqueTokensService {
     return result.ok ? { ok: true, claims: result.claims } : { ok: false, reason: result.reason };
   }
 
+  /** Deletes tokens past their expiry (plus the clock skew): nothing can accept them any more. */
+  async purgeExpired(): Promise<number> {
+    const cutoff = (this.clock.nowSeconds() - this.config.clockSkewSeconds) * 1000;
+    const result = await this.transactions.run((manager) =>
+      manager
+        .withRepository(this.tokens)
+        .createQueryBuilder()
+        .delete()
+        .where('expires_at < :cutoff', { cutoff })
+        .execute(),
+    );
+    return result.affected ?? 0;
+  }
+
   /** RFC 7009: a client revokes only its own tokens; anything else changes nothing. */
   async revoke(token: string, clientId: string): Promise<void> {
     if (!looksOpaque(token)) {
