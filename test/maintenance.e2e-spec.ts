@@ -11,9 +11,9 @@ describe('automatic maintenance', () => {
   afterAll(() => t.close({ drop: true }));
 
   const count = async (table: string): Promise<number> => {
-    const rows = (await t.app.get(DataSource).query(`SELECT COUNT(*) AS n FROM ${table}`)) as {
-      n: string | number;
-    }[];
+    const rows = await t.app
+      .get(DataSource)
+      .query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM ${table}`);
     return Number(rows[0].n);
   };
 
