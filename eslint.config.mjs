@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'bench/dist/**',
       'node_modules/**',
       'data/**',
       'coverage/**',
@@ -44,5 +45,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The benchmark is plain ESM run by node (no build step): untyped JS rules.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,0 +1,137 @@
+// Load generation with autocannon (programmatic), and the statistics of repeated runs.
+import autocannon from 'autocannon';
+import { cpuMicros } from './processes.mjs';
+
+export const CONNECTIONS = 50;
+
+/** One autocannon run; a request pool that runs dry ends the run early (and says so). */
+function fire({ url, connections, durationSeconds, requests, overallRate, headers }) {
+  return new Promise((resolve, reject) => {
+    let exhausted = false;
+    const options = {
+      url,
+      connections,
+      duration: durationSeconds,
+      timeout: 10,
+      ...(overallRate ? { overallRate } : {}),
+      ...(headers ? { headers } : {}),
+      ...(requests
+        ? { requests: requests.map((template) => wrapPool(template, () => onExhausted())) }
+        : {}),
+    };
+    const instance = autocannon(options, (error, result) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      resolve({ ...result, exhausted });
+    });
+    function onExhausted() {
+      if (!exhausted) {
+        exhausted = true;
+        // setupRequest also runs while autocannon builds its clients, before `instance` exists.
+        setImmediate(() => instance.stop());
+      }
+    }
+  });
+}
+
+/** A template with `nextBody()` gets one body per request, e.g. one fresh assertion each. */
+function wrapPool(template, onExhausted) {
+  if (!template.nextBody) {
+    return template;
+  }
+  const { nextBody, ...rest } = template;
+  return {
+    ...rest,
+    setupRequest: (req) => {
+      const body = nextBody();
+      if (body === undefined) {
+        onExhausted();
+        return { ...req, body: '' };
+      }
+      return { ...req, body };
+    },
+  };
+}
+
+/** A run with the server's CPU time around it. */
+async function measuredRun(target, pid) {
+  const cpuBefore = cpuMicros(pid);
+  const startedAt = process.hrtime.bigint();
+  const result = await fire(target);
+  const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  const cpu = cpuMicros(pid) - cpuBefore;
+  const ok = result['2xx'];
+  const completed = ok + result.non2xx;
+  return {
+    statusCodes: result.statusCodeStats,
+    rps: ok / seconds,
+    cpuMicrosPerRequest: completed > 0 ? cpu / completed : NaN,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds,
+    exhausted: result.exhausted,
+  };
+}
+
+/**
+ * Warm-up, then `runs` runs of `durationSeconds` against the server `pid`. Returns each figure
+ * as { median, min, max } plus the raw runs.
+ */
+export async function scenario(target, pid, { runs = 3, durationSeconds = 10, warmSeconds = 2 }) {
+  const base = { connections: CONNECTIONS, ...target };
+  if (warmSeconds > 0) {
+    await fire({ ...base, durationSeconds: warmSeconds });
+  }
+  const results = [];
+  for (let i = 0; i < runs; i += 1) {
+    results.push(await measuredRun({ ...base, durationSeconds }, pid));
+  }
+  return summarise(results);
+}
+
+/** Two loads at once against one server (login flat out beside guarded reads). */
+export async function concurrentScenario(main, side, pid, { runs, durationSeconds, warmSeconds }) {
+  const results = [];
+  const sides = [];
+  await Promise.all([
+    fire({ connections: CONNECTIONS, ...main, durationSeconds: warmSeconds }),
+    fire({ connections: CONNECTIONS, ...side, durationSeconds: warmSeconds }),
+  ]);
+  for (let i = 0; i < runs; i += 1) {
+    const [mainRun, sideRun] = await Promise.all([
+      measuredRun({ connections: CONNECTIONS, ...main, durationSeconds }, pid),
+      fire({ connections: CONNECTIONS, ...side, durationSeconds }),
+    ]);
+    results.push(mainRun);
+    sides.push({ rps: sideRun['2xx'] / durationSeconds, non2xx: sideRun.non2xx });
+  }
+  return { main: summarise(results), side: summarise(sides) };
+}
+
+export function summarise(results) {
+  const summary = { runs: results };
+  for (const key of ['rps', 'cpuMicrosPerRequest', 'p50', 'p99']) {
+    const values = results.map((r) => r[key]).filter((v) => Number.isFinite(v));
+    summary[key] = stats(values);
+  }
+  summary.non2xx = results.reduce((sum, r) => sum + (r.non2xx ?? 0), 0);
+  summary.errors = results.reduce((sum, r) => sum + (r.errors ?? 0), 0);
+  summary.exhausted = results.some((r) => r.exhausted);
+  return summary;
+}
+
+export function stats(values) {
+  if (values.length === 0) {
+    return { median: NaN, min: NaN, max: NaN };
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}

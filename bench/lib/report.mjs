@@ -1,0 +1,201 @@
+// Targets 1–7 of issue 6: each figure, its reference beside it, PASS or FALLS SHORT.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const n0 = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
+const n1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+
+/** "median (min–max)" of a stats triple. */
+function range(s, format = n0) {
+  if (!s) {
+    return 'n/a';
+  }
+  return `${format(s.median)} (${format(s.min)}–${format(s.max)})`;
+}
+
+function verdict(ok) {
+  if (ok === undefined) {
+    return 'n/a';
+  }
+  return ok ? 'PASS' : 'FALLS SHORT';
+}
+
+const med = (s, key) => s?.[key]?.median ?? NaN;
+
+/** Guard cost: CPU µs per request guarded minus the same handler public, per run medians. */
+function guardCost(guarded, open) {
+  return med(guarded, 'cpuMicrosPerRequest') - med(open, 'cpuMicrosPerRequest');
+}
+
+export function evaluate(r) {
+  const rows = [];
+  const add = (target, figure, value, reference, ok) =>
+    rows.push({ target, figure, value, reference, verdict: verdict(ok) });
+  const s = r.scenarios;
+
+  const cost = guardCost(s.signetGuarded, s.signetPublic);
+  const joseCost = guardCost(s.joseGuarded, s.josePublic);
+  const recipeCost = guardCost(s.recipeGuarded, s.recipePublic);
+  add(
+    '1',
+    'guard CPU µs/req (guarded − public)',
+    n1(cost),
+    `jose ${n1(joseCost)} (½ = ${n1(joseCost / 2)}), recipe ${n1(recipeCost)} (⅐ = ${n1(recipeCost / 7)}), cap 40`,
+    cost <= 40 && cost < joseCost / 2 && cost <= recipeCost / 7,
+  );
+  add(
+    '1',
+    'CPU µs/req guarded | public',
+    `${range(s.signetGuarded?.cpuMicrosPerRequest, n1)} | ${range(s.signetPublic?.cpuMicrosPerRequest, n1)}`,
+    `jose ${n1(med(s.joseGuarded, 'cpuMicrosPerRequest'))} | ${n1(med(s.josePublic, 'cpuMicrosPerRequest'))}; recipe ${n1(med(s.recipeGuarded, 'cpuMicrosPerRequest'))} | ${n1(med(s.recipePublic, 'cpuMicrosPerRequest'))}`,
+  );
+  const guardedRps = med(s.signetGuarded, 'rps');
+  add(
+    '1',
+    'guarded GET /pets/{id} req/s',
+    range(s.signetGuarded?.rps),
+    `public ${n0(med(s.signetPublic, 'rps'))} (×0.8 = ${n0(0.8 * med(s.signetPublic, 'rps'))}), recipe ${n0(med(s.recipeGuarded, 'rps'))} (×2 = ${n0(2 * med(s.recipeGuarded, 'rps'))}), jose ${n0(med(s.joseGuarded, 'rps'))}`,
+    guardedRps >= 0.8 * med(s.signetPublic, 'rps') && guardedRps >= 2 * med(s.recipeGuarded, 'rps'),
+  );
+
+  const basic = med(s.signetBasic, 'rps');
+  add(
+    '2',
+    'client_secret_basic RS256 tokens/s',
+    range(s.signetBasic?.rps),
+    `oidc-provider ${range(s.oidcBasic?.rps)} (×1.3 = ${n0(1.3 * med(s.oidcBasic, 'rps'))})`,
+    basic >= 1.3 * med(s.oidcBasic, 'rps'),
+  );
+  add(
+    '2',
+    'client_secret_basic ES256 tokens/s',
+    range(s.signetBasicEs256?.rps),
+    '4,000',
+    med(s.signetBasicEs256, 'rps') >= 4000,
+  );
+
+  const pkj = med(s.signetPrivateKeyJwt, 'rps');
+  add(
+    '3',
+    'private_key_jwt PS256 tokens/s',
+    range(s.signetPrivateKeyJwt?.rps),
+    `oidc-provider ${range(s.oidcPrivateKeyJwt?.rps)} (×1.2 = ${n0(1.2 * med(s.oidcPrivateKeyJwt, 'rps'))})`,
+    pkj >= 1.2 * med(s.oidcPrivateKeyJwt, 'rps'),
+  );
+
+  const quiet = med(s.guardedSteady, 'p99');
+  const busy = med(s.guardedBesideLogins?.main, 'p99');
+  add(
+    '4',
+    'logins/s (argon2id, flat out)',
+    range(s.guardedBesideLogins?.side?.rps, n1),
+    'reported',
+  );
+  add(
+    '4',
+    `guarded p99 ms at ${r.settings.steadyRate} req/s beside logins`,
+    range(s.guardedBesideLogins?.main?.p99, n1),
+    `without logins ${range(s.guardedSteady?.p99, n1)} (×2 = ${n1(2 * quiet)})`,
+    busy < 2 * quiet,
+  );
+
+  const cold = r.coldStart;
+  add(
+    '5',
+    'cold start ms, existing SQLite, guarded 200',
+    range(cold?.signetExisting, n0),
+    `minimal Nest ${range(cold?.nestMinimal, n0)} (×1.3 = ${n0(1.3 * (cold?.nestMinimal?.median ?? NaN))})`,
+    cold?.signetExisting?.median <= 1.3 * cold?.nestMinimal?.median,
+  );
+  add(
+    '5',
+    'first start ms, empty database, keys included',
+    range(cold?.signetEmpty, n0),
+    'reported',
+  );
+
+  add(
+    '6',
+    'GET /.well-known/jwks.json req/s',
+    range(s.signetJwks?.rps),
+    `public ${n0(med(s.signetPublic, 'rps'))} (×0.9 = ${n0(0.9 * med(s.signetPublic, 'rps'))})`,
+    med(s.signetJwks, 'rps') >= 0.9 * med(s.signetPublic, 'rps'),
+  );
+
+  const within = (grown, base) => med(grown, 'rps') >= 0.9 * med(base, 'rps');
+  add(
+    '7',
+    'grown: guarded req/s',
+    range(s.grownGuarded?.rps),
+    `before ${n0(guardedRps)} (×0.9)`,
+    within(s.grownGuarded, s.signetGuarded),
+  );
+  add(
+    '7',
+    'grown: client_secret_basic tokens/s',
+    range(s.grownBasic?.rps),
+    `before ${n0(basic)} (×0.9)`,
+    within(s.grownBasic, s.signetBasic),
+  );
+  add(
+    '7',
+    'grown: private_key_jwt tokens/s',
+    range(s.grownPrivateKeyJwt?.rps),
+    `before ${n0(pkj)} (×0.9)`,
+    within(s.grownPrivateKeyJwt, s.signetPrivateKeyJwt),
+  );
+  add(
+    '7',
+    `GET /pets?limit=50&offset=99950 p99 ms at ${r.settings.pageRate} req/s`,
+    range(s.grownPetsPage?.p99, n1),
+    '20',
+    med(s.grownPetsPage, 'p99') < 20,
+  );
+  add(
+    '7',
+    'Signet RSS MB after the whole benchmark',
+    n1(r.rssMegabytes),
+    '250',
+    r.rssMegabytes < 250,
+  );
+  return rows;
+}
+
+export function printTable(rows) {
+  const header = ['target', 'figure', 'Signet: median (min–max)', 'reference', 'verdict'];
+  const cells = rows.map((r) => [r.target, r.figure, r.value, r.reference, r.verdict]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
+  const line = (c) => `| ${c.map((v, i) => String(v).padEnd(widths[i])).join(' | ')} |`;
+  const lines = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`];
+  lines.push(...cells.map(line));
+  return lines.join('\n');
+}
+
+export function cryptoTable(limit) {
+  if (!limit) {
+    return 'crypto limit: n/a';
+  }
+  const lines = ['| alg | jose sign/s | jose verify/s |', '| --- | --- | --- |'];
+  for (const [alg, v] of Object.entries(limit)) {
+    lines.push(`| ${alg} | ${n0(v.signPerSecond)} | ${n0(v.verifyPerSecond)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** bench/results/<date>.json, formatted as `npm run lint` (prettier) expects. */
+export function writeResults(root, results) {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  try {
+    execFileSync(join(root, 'node_modules', '.bin', 'prettier'), ['--write', file], {
+      stdio: 'ignore',
+      timeout: 30_000,
+    });
+  } catch {
+    // formatting is a courtesy; the figures are written either way
+  }
+  return file;
+}
