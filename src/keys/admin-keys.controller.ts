@@ -4,6 +4,7 @@ import { Scopes } from '../auth/decorators/scopes.decorator';
 import { SCOPES } from '../auth/scopes';
 import { PaginationQuery } from '../common/http/pagination.query';
 import { KeyPageResponse, KeyResponse, RotationResponse } from './dto/key.response';
+import { ImportKeyDto } from './dto/import-key.dto';
 import { RotateKeysDto } from './dto/rotate-keys.dto';
 import { KeysAdminService } from './keys-admin.service';
 
@@ -22,6 +23,12 @@ export class AdminKeysController {
   @Post('rotate')
   rotate(@Body() body: RotateKeysDto): Promise<RotationResponse> {
     return this.keys.rotate(body.alg);
+  }
+
+  /** CONTRACT §11: an external key with its chain (PEM or PKCS#12) enters as `next`. */
+  @Post('import')
+  import(@Body() body: ImportKeyDto): Promise<KeyResponse> {
+    return this.keys.import(body);
   }
 
   @Post(':kid/revoke')

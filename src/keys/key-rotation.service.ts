@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createPublicKey, JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { NotFoundError } from '../common/errors/signet.errors';
+import { ConflictError, NotFoundError } from '../common/errors/signet.errors';
 import { SignetConfig, SigningAlgorithm } from '../config/signet-config';
 import { Transactions } from '../database/transactions';
 import { MetricsService } from '../metrics/metrics.service';
+import { CertificateAuthorityService } from '../pki/certificate-authority.service';
+import { x509 } from '../verifier/x509';
 import { KeyEncryptionService } from './key-encryption.service';
 import { KeyEnvelopeError } from './key-envelope';
 import { generateSigningKey } from './key-material';
@@ -37,10 +40,13 @@ export class KeyRotationService implements OnModuleInit {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly authority: CertificateAuthorityService,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.authority.ensureAuthorities();
     await this.ensureKeys();
+    await this.ensureCertificates();
     await this.store.reload();
     await this.assertKekOpensActiveKey();
     this.store.startRefreshing(() => this.removeExpiredRetiredKeys());
@@ -90,6 +96,30 @@ export class KeyRotationService implements OnModuleInit {
         await this.insert(manager, await takeFresh(), 'next');
       }
     });
+  }
+
+  /**
+   * Issues certificates for published keys that have none (keys created before Signet had a
+   * CA). Costs one query when every key has its certificate, which is every start but one.
+   */
+  async ensureCertificates(): Promise<void> {
+    const lacking = (await this.repository.findPublished()).filter((k) => !k.certificateChain);
+    if (lacking.length === 0) {
+      return;
+    }
+    const issued = await Promise.all(
+      lacking.map(async (key) => ({
+        kid: key.kid,
+        chain: await this.certificateChainFor(key.kid, key.publicJwk),
+      })),
+    );
+    await this.transactions.run(async (manager) => {
+      await this.transactions.lock(manager, KEYS_LOCK);
+      for (const { kid, chain } of issued) {
+        await this.repository.setCertificateChainIfMissing(manager, kid, chain);
+      }
+    });
+    this.logger.log({ kids: issued.map((i) => i.kid) }, 'Issued certificates for existing keys');
   }
 
   /** next → active, active → retired, and a fresh next of `alg` (CONTRACT §7). */
@@ -157,6 +187,28 @@ export class KeyRotationService implements OnModuleInit {
   }
 
   /**
+   * Installs an imported key as `next`. The displaced next key never signed a token, so it
+   * is revoked at no cost; the chain's top certificate becomes a published trust anchor.
+   */
+  async installImported(key: SigningKey, anchor: x509.X509Certificate): Promise<SigningKey> {
+    const installed = await this.transactions.run(async (manager) => {
+      await this.transactions.lock(manager, KEYS_LOCK);
+      if (await this.repository.findByKid(key.kid, manager)) {
+        throw new ConflictError('This key is already in the key set');
+      }
+      const now = this.clock.now();
+      for (const displaced of await this.repository.findByState(manager, 'next')) {
+        await this.repository.update(manager, displaced.kid, { state: 'revoked', revokedAt: now });
+      }
+      await this.authority.recordAnchor(manager, anchor);
+      return this.insert(manager, key, 'next');
+    });
+    this.logger.log({ kid: installed.kid, alg: installed.alg }, 'Imported a signing key as next');
+    await this.store.reload();
+    return installed;
+  }
+
+  /**
    * Deletes retired keys once every token they signed has expired: the longest lifetime
    * they signed, plus the clock skew, plus one refresh period during which another
    * instance may still have signed with the key before it saw the rotation.
@@ -179,11 +231,22 @@ export class KeyRotationService implements OnModuleInit {
     key.alg = alg;
     key.publicJwk = JSON.stringify(generated.publicJwk);
     key.privateKeyEnvelope = this.encryption.seal(der, generated.kid);
+    key.certificateChain = JSON.stringify(
+      await this.authority.issueSigningCertificate(generated.kid, generated.publicKey),
+    );
     key.maxTokenTtlSeconds = this.config.accessTokenTtlSeconds;
     key.activatedAt = null;
     key.retiredAt = null;
     key.revokedAt = null;
     return key;
+  }
+
+  private async certificateChainFor(kid: string, publicJwk: string): Promise<string> {
+    const publicKey = createPublicKey({
+      key: JSON.parse(publicJwk) as NodeJsonWebKey,
+      format: 'jwk',
+    });
+    return JSON.stringify(await this.authority.issueSigningCertificate(kid, publicKey));
   }
 
   private async insert(

@@ -9,6 +9,7 @@ import {
 import { JWK } from 'jose';
 import { SignetConfig, SigningAlgorithm } from '../config/signet-config';
 import { Transactions } from '../database/transactions';
+import { x5tS256 } from '../pki/certificates';
 import { KeyEncryptionService } from './key-encryption.service';
 import { KeysRepository } from './keys.repository';
 import { KeyState, SigningKey } from './signing-key.entity';
@@ -19,7 +20,10 @@ export interface VerificationKey {
   alg: SigningAlgorithm;
   state: KeyState;
   publicKey: KeyObject;
+  /** As published: key parameters, kid, alg, use, and x5c / x5t#S256 when certified. */
   publicJwk: JWK;
+  /** RFC 7515 §4.1.6 x5c: base64 DER, leaf first. */
+  certificateChain: string[] | undefined;
 }
 
 export interface SigningKeyHandle {
@@ -27,6 +31,7 @@ export interface SigningKeyHandle {
   alg: SigningAlgorithm;
   privateKey: KeyObject;
   publicJwk: JWK;
+  certificateChain: string[] | undefined;
 }
 
 /** The JWKS document, serialised once per key change. */
@@ -129,7 +134,13 @@ export class KeyStore implements OnApplicationShutdown {
       format: 'der',
       type: 'pkcs8',
     });
-    this.signing = { kid, alg: key.alg, privateKey, publicJwk: key.publicJwk };
+    this.signing = {
+      kid,
+      alg: key.alg,
+      privateKey,
+      publicJwk: key.publicJwk,
+      certificateChain: key.certificateChain,
+    };
     return this.signing;
   }
 
@@ -156,7 +167,10 @@ export class KeyStore implements OnApplicationShutdown {
 
   private async load(): Promise<void> {
     const rows = await this.repository.findPublished();
-    const fingerprint = rows.map((r) => `${r.kid}:${r.state}`).join(',');
+    // A certificate issued by another instance changes the JWKS too.
+    const fingerprint = rows
+      .map((r) => `${r.kid}:${r.state}:${r.certificateChain ? 'x5c' : ''}`)
+      .join(',');
     if (fingerprint === this.fingerprint) {
       return;
     }
@@ -170,6 +184,14 @@ export class KeyStore implements OnApplicationShutdown {
     }
     this.keys = keys;
     this.activeKid = rows.find((r) => r.state === 'active')?.kid;
+    const signingKey = this.signing && keys.get(this.signing.kid);
+    if (this.signing && signingKey) {
+      this.signing = {
+        ...this.signing,
+        publicJwk: signingKey.publicJwk,
+        certificateChain: signingKey.certificateChain,
+      };
+    }
     this.jwksDocument = buildJwks(rows.map((r) => keys.get(r.kid)!));
     this.fingerprint = fingerprint;
     this.logger.log({ keys: rows.map((r) => ({ kid: r.kid, state: r.state })) }, 'Key set loaded');
@@ -177,12 +199,18 @@ export class KeyStore implements OnApplicationShutdown {
 
   private toVerificationKey(row: SigningKey): VerificationKey {
     const cached = this.keys.get(row.kid);
-    if (cached) {
+    if (cached && (cached.certificateChain !== undefined) === (row.certificateChain !== null)) {
       return { ...cached, state: row.state };
     }
-    const publicJwk = JSON.parse(row.publicJwk) as JWK;
-    const publicKey = createPublicKey({ key: publicJwk as NodeJsonWebKey, format: 'jwk' });
-    return { kid: row.kid, alg: row.alg, state: row.state, publicKey, publicJwk };
+    const keyJwk = JSON.parse(row.publicJwk) as JWK;
+    const publicKey = createPublicKey({ key: keyJwk as NodeJsonWebKey, format: 'jwk' });
+    const certificateChain = row.certificateChain
+      ? (JSON.parse(row.certificateChain) as string[])
+      : undefined;
+    const publicJwk: JWK = certificateChain
+      ? { ...keyJwk, x5c: certificateChain, 'x5t#S256': x5tS256(certificateChain) }
+      : keyJwk;
+    return { kid: row.kid, alg: row.alg, state: row.state, publicKey, publicJwk, certificateChain };
   }
 }
 

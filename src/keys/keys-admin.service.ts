@@ -3,6 +3,8 @@ import { NotFoundError } from '../common/errors/signet.errors';
 import { PaginationQuery } from '../common/http/pagination.query';
 import { SigningAlgorithm } from '../config/signet-config';
 import { KeyPageResponse, KeyResponse, RotationResponse } from './dto/key.response';
+import { ImportKeyDto } from './dto/import-key.dto';
+import { KeyImportService } from './key-import.service';
 import { KeyRotationService } from './key-rotation.service';
 import { KeysRepository } from './keys.repository';
 
@@ -12,7 +14,12 @@ export class KeysAdminService {
   constructor(
     private readonly repository: KeysRepository,
     private readonly rotation: KeyRotationService,
+    private readonly importer: KeyImportService,
   ) {}
+
+  async import(request: ImportKeyDto): Promise<KeyResponse> {
+    return KeyResponse.of(await this.importer.import(request));
+  }
 
   async list({ limit, offset }: PaginationQuery): Promise<KeyPageResponse> {
     const [keys, total] = await this.repository.findPage(limit, offset);

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminKeysController } from './admin-keys.controller';
 import { JwksController } from './jwks.controller';
-import { KeyEncryptionService } from './key-encryption.service';
+import { PkiModule } from '../pki/pki.module';
+import { KeyEncryptionModule } from './key-encryption.module';
+import { KeyImportService } from './key-import.service';
 import { KeyRotationService } from './key-rotation.service';
 import { KeyStore } from './key-store.service';
 import { KeysAdminService } from './keys-admin.service';
@@ -10,9 +12,9 @@ import { KeysRepository } from './keys.repository';
 import { SigningKey } from './signing-key.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SigningKey])],
+  imports: [KeyEncryptionModule, PkiModule, TypeOrmModule.forFeature([SigningKey])],
   controllers: [JwksController, AdminKeysController],
-  providers: [KeysRepository, KeyEncryptionService, KeyStore, KeyRotationService, KeysAdminService],
-  exports: [KeyStore, KeyRotationService, KeyEncryptionService],
+  providers: [KeysRepository, KeyStore, KeyRotationService, KeyImportService, KeysAdminService],
+  exports: [KeyStore, KeyRotationService, KeyEncryptionModule],
 })
 export class KeysModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
 import { PUBLISHED_STATES, SigningKey } from './signing-key.entity';
 
 @Injectable()
@@ -45,6 +45,18 @@ export class KeysRepository {
 
   async update(manager: EntityManager, kid: string, changes: Partial<SigningKey>): Promise<void> {
     await this.repository(manager).update({ kid }, changes);
+  }
+
+  /** Stores a certificate chain unless another instance stored one first. */
+  async setCertificateChainIfMissing(
+    manager: EntityManager,
+    kid: string,
+    certificateChain: string,
+  ): Promise<void> {
+    await this.repository(manager).update(
+      { kid, certificateChain: IsNull() },
+      { certificateChain },
+    );
   }
 
   /** Records that `kid` signed a token living `ttlSeconds`; only ever raises the value. */

@@ -30,6 +30,14 @@ export class SigningKey {
   @Column({ type: 'text', select: false })
   privateKeyEnvelope!: string;
 
+  /**
+   * The key's certificate chain as a JSON array of base64 DER, leaf first (RFC 7517 x5c):
+   * issued by Signet's intermediate CA, or imported with the key. Null only until start-up
+   * issues the certificate of a key created before certificates existed.
+   */
+  @Column({ type: 'text', nullable: true })
+  certificateChain!: string | null;
+
   /** The longest lifetime of any token this key signed; decides when a retired key may go. */
   @Column({ type: 'integer' })
   maxTokenTtlSeconds!: number;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CompactJWSHeaderParameters, CompactSign } from 'jose';
 import { Clock } from '../common/clock';
 import { SignetConfig } from '../config/signet-config';
-import { KeyStore } from '../keys/key-store.service';
+import { KeyStore, SigningKeyHandle } from '../keys/key-store.service';
 import { MetricsService } from '../metrics/metrics.service';
 
 export interface AccessTokenRequest {
@@ -85,9 +85,30 @@ export class AccessTokenIssuer {
   ): Promise<string> {
     const key = await this.keys.signingKey();
     await this.keys.coverTokenLifetime(key.kid, Math.max(claims.exp - this.clock.nowSeconds(), 0));
-    const header: CompactJWSHeaderParameters = { alg: key.alg, kid: key.kid, typ };
+    const header: CompactJWSHeaderParameters = {
+      alg: key.alg,
+      kid: key.kid,
+      typ,
+      ...this.certificateHeader(key),
+    };
     return new CompactSign(encoder.encode(JSON.stringify(claims)))
       .setProtectedHeader(header)
       .sign(key.privateKey);
+  }
+
+  /**
+   * TOKEN_HEADER_KEYS (CONTRACT §11): `x5c` carries the chain (RFC 7515 §4.1.6), `jwk` the
+   * public JWK with its x5c (§4.1.3), so a verifier without the JWKS can check the token
+   * against its trust anchors. `kid` stays in every mode.
+   */
+  private certificateHeader(key: SigningKeyHandle): Partial<CompactJWSHeaderParameters> {
+    switch (this.config.tokenHeaderKeys) {
+      case 'kid':
+        return {};
+      case 'x5c':
+        return key.certificateChain ? { x5c: key.certificateChain } : {};
+      case 'jwk':
+        return { jwk: key.publicJwk };
+    }
   }
 }
