@@ -62,3 +62,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });
 });
+
+describe('loadConfig: events', () => {
+  it('has event defaults: polling every second, no broker', () => {
+    expect(loadConfig({})).toEqual(
+      expect.objectContaining({
+        eventPollIntervalSeconds: 1,
+        eventBroker: 'none',
+        natsUrl: 'nats://127.0.0.1:4222',
+        natsStream: 'SIGNET_EVENTS',
+        natsSubject: 'signet.events',
+        kafkaBrokers: [],
+        kafkaTopic: 'signet.events',
+      }),
+    );
+  });
+
+  it('parses the broker variables', () => {
+    const config = loadConfig({
+      EVENT_POLL_INTERVAL: '0',
+      EVENT_BROKER: 'kafka',
+      KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092',
+      KAFKA_TOPIC: 'adoptions',
+    });
+    expect(config.eventPollIntervalSeconds).toBe(0);
+    expect(config.kafkaBrokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(config.kafkaTopic).toBe('adoptions');
+  });
+
+  it.each([
+    [{ EVENT_BROKER: 'rabbitmq' }, 'EVENT_BROKER: must be one of none, nats, kafka'],
+    [{ EVENT_POLL_INTERVAL: '-1' }, 'EVENT_POLL_INTERVAL: must be a whole number of seconds'],
+    [{ NATS_URL: 'http://nats:4222' }, 'NATS_URL: must be nats://host:port'],
+    [{ NATS_SUBJECT: 'signet.>' }, 'NATS_SUBJECT: must be dot-separated tokens'],
+    [{ KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS: must be host:port'],
+    [{ EVENT_BROKER: 'kafka' }, 'KAFKA_BROKERS: must be set'],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

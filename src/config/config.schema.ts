@@ -15,6 +15,8 @@ import {
 import { resolve } from 'node:path';
 import {
   DatabaseConfig,
+  EVENT_BROKERS,
+  EventBroker,
   SIGNING_ALGORITHMS,
   SignetConfig,
   SigningAlgorithm,
@@ -75,8 +77,22 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
-  /** Seconds between key-set reloads on each instance [10]. */
+  /** Seconds between key-set reloads on each instance [2]. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300) KEY_CACHE_REFRESH_SECONDS?: number;
+  /** Seconds between looks for due outbox events by the consumer and the relay; 0: never [1]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) EVENT_POLL_INTERVAL?: number;
+  /** Where the relay publishes events: none, nats or kafka [none]. */
+  @IsOptional() @IsIn(EVENT_BROKERS) EVENT_BROKER?: EventBroker;
+  /** NATS server for EVENT_BROKER=nats [nats://127.0.0.1:4222]. */
+  @IsOptional() @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/) NATS_URL?: string;
+  /** JetStream stream holding the events; created when missing [SIGNET_EVENTS]. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) NATS_STREAM?: string;
+  /** Subject prefix: events go to `<prefix>.<event type>` [signet.events]. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/) NATS_SUBJECT?: string;
+  /** Comma-separated host:port list; required for EVENT_BROKER=kafka. */
+  @IsOptional() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/) KAFKA_BROKERS?: string;
+  /** Kafka topic of the events [signet.events]. */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,249}$/) KAFKA_TOPIC?: string;
 }
 
 const VARIABLES = [
@@ -99,6 +115,13 @@ const VARIABLES = [
   'TRUST_PROXY',
   'LOG_LEVEL',
   'KEY_CACHE_REFRESH_SECONDS',
+  'EVENT_POLL_INTERVAL',
+  'EVENT_BROKER',
+  'NATS_URL',
+  'NATS_STREAM',
+  'NATS_SUBJECT',
+  'KAFKA_BROKERS',
+  'KAFKA_TOPIC',
 ] as const;
 
 const SECONDS = 'must be a whole number of seconds, at least 1';
@@ -125,6 +148,13 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   TRUST_PROXY: BOOLEAN,
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
   KEY_CACHE_REFRESH_SECONDS: 'must be a whole number of seconds from 1 to 300',
+  EVENT_POLL_INTERVAL: 'must be a whole number of seconds from 0 (never) to 3600',
+  EVENT_BROKER: `must be one of ${EVENT_BROKERS.join(', ')}`,
+  NATS_URL: 'must be nats://host:port (several separated by commas)',
+  NATS_STREAM: 'must be 1 to 64 letters, digits, _ or -',
+  NATS_SUBJECT: 'must be dot-separated tokens of letters, digits, _ or -',
+  KAFKA_BROKERS: 'must be host:port, several separated by commas',
+  KAFKA_TOPIC: 'must be 1 to 249 letters, digits, . _ or -',
 };
 
 function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
@@ -206,7 +236,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     jwksUriAllowHttp: vars.JWKS_URI_ALLOW_HTTP ?? false,
     trustProxy: vars.TRUST_PROXY ?? false,
     logLevel: vars.LOG_LEVEL ?? 'info',
-    keyCacheRefreshSeconds: vars.KEY_CACHE_REFRESH_SECONDS ?? 10,
+    keyCacheRefreshSeconds: vars.KEY_CACHE_REFRESH_SECONDS ?? 2,
+    eventPollIntervalSeconds: vars.EVENT_POLL_INTERVAL ?? 1,
+    eventBroker: vars.EVENT_BROKER ?? 'none',
+    natsUrl: vars.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsStream: vars.NATS_STREAM ?? 'SIGNET_EVENTS',
+    natsSubject: vars.NATS_SUBJECT ?? 'signet.events',
+    kafkaBrokers: vars.KAFKA_BROKERS?.split(',') ?? [],
+    kafkaTopic: vars.KAFKA_TOPIC ?? 'signet.events',
   };
+  if (config.eventBroker === 'kafka' && config.kafkaBrokers.length === 0) {
+    throw new ConfigError('KAFKA_BROKERS: must be set (host:port,...) when EVENT_BROKER=kafka');
+  }
   return Object.freeze(config);
 }

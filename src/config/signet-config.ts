@@ -3,6 +3,9 @@ export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'PS256'
 
 export type TokenHeaderKeys = 'kid' | 'x5c' | 'jwk';
 
+export type EventBroker = 'none' | 'nats' | 'kafka';
+export const EVENT_BROKERS: readonly EventBroker[] = ['none', 'nats', 'kafka'];
+
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /**
@@ -34,6 +37,20 @@ export abstract class SignetConfig {
   abstract readonly jwksUriAllowHttp: boolean;
   abstract readonly trustProxy: boolean;
   abstract readonly logLevel: string;
-  /** How often each instance reloads the key set from the database [10]. */
+  /** How often each instance reloads the key set from the database [2]: a rotation or revocation on another instance is seen within it. */
   abstract readonly keyCacheRefreshSeconds: number;
+  /** Seconds between looks for due outbox events (consumer and relay); 0: only when called [1]. */
+  abstract readonly eventPollIntervalSeconds: number;
+  /** Where the relay publishes outbox events; none: no relay [none]. */
+  abstract readonly eventBroker: EventBroker;
+  /** NATS server URL(s), comma-separated [nats://127.0.0.1:4222]. */
+  abstract readonly natsUrl: string;
+  /** JetStream stream of the events, created when missing [SIGNET_EVENTS]. */
+  abstract readonly natsStream: string;
+  /** Subject prefix; an event goes to `<prefix>.<type>` [signet.events]. */
+  abstract readonly natsSubject: string;
+  /** Kafka bootstrap brokers (host:port); required for EVENT_BROKER=kafka. */
+  abstract readonly kafkaBrokers: readonly string[];
+  /** Kafka topic of the events [signet.events]. */
+  abstract readonly kafkaTopic: string;
 }

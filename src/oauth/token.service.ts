@@ -6,9 +6,12 @@ import { OAuthError } from '../common/errors/signet.errors';
 import { OAuthTokenResponse } from './dto/oauth-token.response';
 import { OAuthForm } from './form';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
 
-// Token exchange (RFC 8693) is registered as a grant type already; its handler lands with the events issue.
-const SUPPORTED_GRANTS: readonly string[] = [GRANT_TYPES.clientCredentials];
+const SUPPORTED_GRANTS: readonly string[] = [
+  GRANT_TYPES.clientCredentials,
+  GRANT_TYPES.tokenExchange,
+];
 
 /** POST /oauth/token: which grant, which client, then the grant's own rules. */
 @Injectable()
@@ -16,6 +19,7 @@ export class TokenService {
   constructor(
     private readonly clientAuthentication: ClientAuthenticationService,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly tokenExchange: TokenExchangeGrant,
   ) {}
 
   async token(
@@ -33,6 +37,8 @@ export class TokenService {
     if (!client.grantTypes.split(' ').includes(grantType)) {
       throw new OAuthError('unauthorized_client', 'This client may not use this grant type');
     }
-    return this.clientCredentials.handle(client, form);
+    return grantType === GRANT_TYPES.tokenExchange
+      ? this.tokenExchange.handle(client, form)
+      : this.clientCredentials.handle(client, form);
   }
 }

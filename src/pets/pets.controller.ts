@@ -1,9 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../auth/decorators/principal.decorator';
 import { Scopes } from '../auth/decorators/scopes.decorator';
+import { AuthenticatedPrincipal } from '../auth/principal';
 import { SCOPES } from '../auth/scopes';
 import { PaginationQuery } from '../common/http/pagination.query';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { AdoptionsService } from './adoptions.service';
+import { AdoptionResponse } from './dto/adoption.response';
 import { CreatePetDto } from './dto/create-pet.dto';
 import { PetPageResponse, PetResponse } from './dto/pet.response';
 import { UpdatePetDto } from './dto/update-pet.dto';
@@ -16,7 +20,10 @@ const PetId = Param('id', new UuidParamPipe('Pet'));
 @ApiBearerAuth()
 @Controller('pets')
 export class PetsController {
-  constructor(private readonly pets: PetsService) {}
+  constructor(
+    private readonly pets: PetsService,
+    private readonly adoptions: AdoptionsService,
+  ) {}
 
   @Get()
   @Scopes(SCOPES.petsRead)
@@ -40,6 +47,17 @@ export class PetsController {
   @Scopes(SCOPES.petsWrite)
   update(@PetId id: string, @Body() body: UpdatePetDto): Promise<PetResponse> {
     return this.pets.update(id, body);
+  }
+
+  /** CONTRACT §8: a user's request; the event completes it (202 Accepted). */
+  @Post(':id/adopt')
+  @HttpCode(202)
+  @Scopes(SCOPES.petsAdopt)
+  adopt(
+    @PetId id: string,
+    @Principal() principal: AuthenticatedPrincipal,
+  ): Promise<AdoptionResponse> {
+    return this.adoptions.adopt(id, principal);
   }
 
   @Delete(':id')
