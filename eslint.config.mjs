@@ -48,7 +48,12 @@ export default tseslint.config(
   },
   {
     // The benchmark is plain ESM run by node (no build step): untyped JS rules.
-    files: ['bench/**/*.mjs'],
+    files: ['bench/**/*.mjs', 'scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Build scripts are CommonJS, run by node as they are.
+    files: ['scripts/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -3,6 +3,9 @@
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testEnvironment: 'node',
+  // Each e2e file creates a database, runs migrations and hashes passwords in beforeAll: on a
+  // busy 2-core CI machine that can exceed Jest's 5 s default.
+  testTimeout: 30_000,
   // jose is ESM-only: ts-jest transforms it (see ../shared/STACK.md).
   transform: {
     '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
@@ -11,6 +14,7 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

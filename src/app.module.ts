@@ -5,9 +5,11 @@ import { CommonModule } from './common/common.module';
 import { SignetConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { LoggingModule } from './logging/logging.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PetsModule } from './pets/pets.module';
@@ -29,7 +31,9 @@ import { UsersModule } from './users/users.module';
     OAuthModule,
     DiscoveryModule,
     PetsModule,
+    EventsModule,
     HealthModule,
+    MaintenanceModule,
   ],
 })
 export class AppModule {}
