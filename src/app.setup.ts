@@ -62,6 +62,15 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
   express.use(securityHeaders);
+  if (config.corsOrigins.length > 0) {
+    // Browsers may call the API from these origins; tokens travel in headers, never cookies.
+    app.enableCors({
+      origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins],
+      credentials: false,
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
   express.useBodyParser('json', { limit: BODY_LIMIT, verify: checkJsonBody });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 100 });
   app.useGlobalFilters(new AllExceptionsFilter());

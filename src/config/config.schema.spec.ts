@@ -57,6 +57,16 @@ describe('loadConfig', () => {
       'short',
       'KEY_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32)',
     ],
+    [
+      'KEY_ROTATION_INTERVAL',
+      '-5',
+      'KEY_ROTATION_INTERVAL: must be a whole number of seconds from 0 (never) to 31536000',
+    ],
+    [
+      'CORS_ORIGINS',
+      'https://a.example/path',
+      'CORS_ORIGINS: https://a.example/path is not an origin such as https://app.example.com',
+    ],
     ['ISSUER', 'not-a-url', 'ISSUER must be an http(s) URL without query or fragment'],
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));

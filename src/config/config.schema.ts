@@ -79,6 +79,10 @@ class EnvironmentVariables {
   LOG_LEVEL?: string;
   /** Seconds between key-set reloads on each instance [2]. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300) KEY_CACHE_REFRESH_SECONDS?: number;
+  /** Rotate the signing keys automatically once the active key is this old, seconds [0: never]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(31536000) KEY_ROTATION_INTERVAL?: number;
+  /** Browser origins allowed by CORS, comma-separated, or `*` [none: CORS off]. */
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
   /** Seconds between looks for due outbox events by the consumer and the relay; 0: never [1]. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) EVENT_POLL_INTERVAL?: number;
   /** Where the relay publishes events: none, nats or kafka [none]. */
@@ -115,6 +119,8 @@ const VARIABLES = [
   'TRUST_PROXY',
   'LOG_LEVEL',
   'KEY_CACHE_REFRESH_SECONDS',
+  'KEY_ROTATION_INTERVAL',
+  'CORS_ORIGINS',
   'EVENT_POLL_INTERVAL',
   'EVENT_BROKER',
   'NATS_URL',
@@ -148,6 +154,8 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   TRUST_PROXY: BOOLEAN,
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
   KEY_CACHE_REFRESH_SECONDS: 'must be a whole number of seconds from 1 to 300',
+  KEY_ROTATION_INTERVAL: 'must be a whole number of seconds from 0 (never) to 31536000',
+  CORS_ORIGINS: 'must be * or a comma-separated list of origins such as https://app.example.com',
   EVENT_POLL_INTERVAL: 'must be a whole number of seconds from 0 (never) to 3600',
   EVENT_BROKER: `must be one of ${EVENT_BROKERS.join(', ')}`,
   NATS_URL: 'must be nats://host:port (several separated by commas)',
@@ -174,6 +182,25 @@ function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseC
     return { kind: 'postgres', url: value };
   }
   throw new ConfigError('DATABASE_URL must be sqlite:<path> or postgres://user:pass@host:port/db');
+}
+
+function parseCorsOrigins(value: string | undefined): '*' | string[] {
+  if (value === undefined || value.trim() === '') {
+    return [];
+  }
+  if (value.trim() === '*') {
+    return '*';
+  }
+  const origins = value.split(',').map((origin) => origin.trim());
+  for (const origin of origins) {
+    const url = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS: ${origin} is not an origin such as https://app.example.com`,
+      );
+    }
+  }
+  return origins;
 }
 
 function parseIssuer(value: string | undefined, port: number): string {
@@ -237,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     trustProxy: vars.TRUST_PROXY ?? false,
     logLevel: vars.LOG_LEVEL ?? 'info',
     keyCacheRefreshSeconds: vars.KEY_CACHE_REFRESH_SECONDS ?? 2,
+    keyRotationIntervalSeconds: vars.KEY_ROTATION_INTERVAL ?? 0,
+    corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
     eventPollIntervalSeconds: vars.EVENT_POLL_INTERVAL ?? 1,
     eventBroker: vars.EVENT_BROKER ?? 'none',
     natsUrl: vars.NATS_URL ?? 'nats://127.0.0.1:4222',

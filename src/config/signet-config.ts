@@ -39,6 +39,10 @@ export abstract class SignetConfig {
   abstract readonly logLevel: string;
   /** How often each instance reloads the key set from the database [2]: a rotation or revocation on another instance is seen within it. */
   abstract readonly keyCacheRefreshSeconds: number;
+  /** Automatic rotation once the active key is this old, seconds; 0: never [0]. */
+  abstract readonly keyRotationIntervalSeconds: number;
+  /** Browser origins CORS allows: a list, '*' for any, or none (CORS off) [none]. */
+  abstract readonly corsOrigins: '*' | readonly string[];
   /** Seconds between looks for due outbox events (consumer and relay); 0: only when called [1]. */
   abstract readonly eventPollIntervalSeconds: number;
   /** Where the relay publishes outbox events; none: no relay [none]. */

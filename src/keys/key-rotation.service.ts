@@ -49,7 +49,10 @@ export class KeyRotationService implements OnModuleInit {
     await this.ensureCertificates();
     await this.store.reload();
     await this.assertKekOpensActiveKey();
-    this.store.startRefreshing(() => this.removeExpiredRetiredKeys());
+    this.store.startRefreshing(async () => {
+      await this.removeExpiredRetiredKeys();
+      await this.rotateIfDue();
+    });
   }
 
   /** A wrong KEY_ENCRYPTION_KEY is found at start-up, not at the first login. */
@@ -124,10 +127,38 @@ export class KeyRotationService implements OnModuleInit {
 
   /** next → active, active → retired, and a fresh next of `alg` (CONTRACT §7). */
   async rotate(alg: SigningAlgorithm = this.config.signingAlg): Promise<RotationResult> {
+    return (await this.rotateUnless(alg))!;
+  }
+
+  /**
+   * KEY_ROTATION_INTERVAL: rotates once the active key has been active that long. Every
+   * instance asks; the age is checked again under the lock, so only one of them rotates.
+   */
+  async rotateIfDue(): Promise<RotationResult | null> {
+    const interval = this.config.keyRotationIntervalSeconds;
+    if (interval === 0) {
+      return null;
+    }
+    const dueBefore = this.clock.now().getTime() - interval * 1000;
+    const active = (await this.repository.findPublished()).find((k) => k.state === 'active');
+    if (!active || (active.activatedAt?.getTime() ?? 0) > dueBefore) {
+      return null;
+    }
+    return this.rotateUnless(this.config.signingAlg, dueBefore);
+  }
+
+  /** Rotates, unless `activatedAfter` is given and the active key is younger than it. */
+  private async rotateUnless(
+    alg: SigningAlgorithm,
+    activatedAfter?: number,
+  ): Promise<RotationResult | null> {
     const fresh = await this.newKey(alg);
     const result = await this.transactions.run(async (manager) => {
       await this.transactions.lock(manager, KEYS_LOCK);
       const [active] = await this.repository.findByState(manager, 'active');
+      if (activatedAfter !== undefined && (active?.activatedAt?.getTime() ?? 0) > activatedAfter) {
+        return null;
+      }
       const [next] = await this.repository.findByState(manager, 'next');
       const retired = active ? await this.retire(manager, active) : null;
       // There is always a next key; should one be missing, a fresh one is promoted instead.
@@ -138,6 +169,9 @@ export class KeyRotationService implements OnModuleInit {
       const newNext = await this.insert(manager, fresh, 'next');
       return { active: promoted, next: newNext, retired };
     });
+    if (!result) {
+      return null;
+    }
     this.metrics.keyRotations.inc();
     this.logger.log(
       { active: result.active.kid, next: result.next.kid, retired: result.retired?.kid },

@@ -29,3 +29,34 @@ describe('transport security headers (helmet)', () => {
     );
   });
 });
+
+describe('CORS (CORS_ORIGINS)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ config: { corsOrigins: ['https://app.example.com'] } });
+  });
+  afterAll(() => t.close({ drop: true }));
+
+  it('answers a preflight from an allowed origin', async () => {
+    const response = await t
+      .http()
+      .options('/pets')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('exposes the auth headers to an allowed origin, and nothing to others', async () => {
+    const allowed = await t.http().get('/auth/me').set('Origin', 'https://app.example.com');
+    expect(allowed.status).toBe(401);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(allowed.headers['access-control-expose-headers']).toBe(
+      'WWW-Authenticate,Retry-After,X-Request-Id',
+    );
+    const other = await t.http().get('/auth/me').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
