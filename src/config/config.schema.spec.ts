@@ -67,6 +67,11 @@ describe('loadConfig', () => {
       'https://a.example/path',
       'CORS_ORIGINS: https://a.example/path is not an origin such as https://app.example.com',
     ],
+    [
+      'KEY_ENCRYPTION_KEY_PREVIOUS',
+      'short',
+      'KEY_ENCRYPTION_KEY_PREVIOUS must be 32 bytes encoded in base64 (openssl rand -base64 32)',
+    ],
     ['ISSUER', 'not-a-url', 'ISSUER must be an http(s) URL without query or fragment'],
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));

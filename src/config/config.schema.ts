@@ -55,6 +55,8 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(8) @MaxLength(128) ADMIN_PASSWORD?: string;
   /** 32 bytes, base64 [generated into ./data/kek]. */
   @IsOptional() @IsString() KEY_ENCRYPTION_KEY?: string;
+  /** The KEK being replaced, accepted while everything is re-encrypted under the new one [none]. */
+  @IsOptional() @IsString() KEY_ENCRYPTION_KEY_PREVIOUS?: string;
   /** Algorithm of new signing keys [RS256]. */
   @IsOptional() @IsIn(SIGNING_ALGORITHMS) SIGNING_ALG?: SigningAlgorithm;
   /** `aud` of user tokens [pets-api]. */
@@ -108,6 +110,7 @@ const VARIABLES = [
   'ADMIN_USERNAME',
   'ADMIN_PASSWORD',
   'KEY_ENCRYPTION_KEY',
+  'KEY_ENCRYPTION_KEY_PREVIOUS',
   'SIGNING_ALG',
   'AUDIENCE',
   'ACCESS_TOKEN_TTL',
@@ -143,6 +146,7 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   ADMIN_USERNAME: 'must be 1 to 64 letters, digits or . _ @ -',
   ADMIN_PASSWORD: 'must be 8 to 128 characters',
   KEY_ENCRYPTION_KEY: 'must be 32 bytes encoded in base64',
+  KEY_ENCRYPTION_KEY_PREVIOUS: 'must be 32 bytes encoded in base64',
   SIGNING_ALG: `must be one of ${SIGNING_ALGORITHMS.join(', ')}`,
   AUDIENCE: 'must not be empty',
   ACCESS_TOKEN_TTL: SECONDS,
@@ -214,15 +218,13 @@ function parseIssuer(value: string | undefined, port: number): string {
   return value.replace(/\/+$/, '');
 }
 
-function parseKek(value: string | undefined): Buffer | undefined {
+function parseKek(value: string | undefined, name = 'KEY_ENCRYPTION_KEY'): Buffer | undefined {
   if (value === undefined || value === '') {
     return undefined;
   }
   const bytes = Buffer.from(value, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || bytes.length !== 32) {
-    throw new ConfigError(
-      'KEY_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32)',
-    );
+    throw new ConfigError(`${name} must be 32 bytes encoded in base64 (openssl rand -base64 32)`);
   }
   return bytes;
 }
@@ -253,6 +255,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     adminUsername: vars.ADMIN_USERNAME ?? 'admin',
     adminPassword: vars.ADMIN_PASSWORD,
     keyEncryptionKey: parseKek(vars.KEY_ENCRYPTION_KEY),
+    previousKeyEncryptionKey: parseKek(
+      vars.KEY_ENCRYPTION_KEY_PREVIOUS,
+      'KEY_ENCRYPTION_KEY_PREVIOUS',
+    ),
     signingAlg: vars.SIGNING_ALG ?? 'RS256',
     audience: vars.AUDIENCE ?? 'pets-api',
     accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,

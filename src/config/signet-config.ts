@@ -27,6 +27,8 @@ export abstract class SignetConfig {
   abstract readonly adminPassword: string | undefined;
   /** 32 raw bytes; undefined: generated once into `<dataDir>/kek`. */
   abstract readonly keyEncryptionKey: Buffer | undefined;
+  /** The previous KEK during a KEK rotation: still opens envelopes, which are re-sealed at start-up. */
+  abstract readonly previousKeyEncryptionKey: Buffer | undefined;
   abstract readonly signingAlg: SigningAlgorithm;
   abstract readonly audience: string;
   abstract readonly accessTokenTtlSeconds: number;

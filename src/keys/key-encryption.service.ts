@@ -3,18 +3,29 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignetConfig } from '../config/signet-config';
-import { Kek, kekFromBytes, openKey, sealKey } from './key-envelope';
+import {
+  envelopeKekId,
+  Kek,
+  kekFromBytes,
+  KeyEnvelopeError,
+  openKey,
+  sealKey,
+} from './key-envelope';
 
 /** Seals and opens private keys under KEY_ENCRYPTION_KEY (or a generated ./data/kek). */
 @Injectable()
 export class KeyEncryptionService {
   private readonly logger = new Logger(KeyEncryptionService.name);
   private readonly current: Kek;
+  /** Every KEK that may open an envelope: the current one, then KEY_ENCRYPTION_KEY_PREVIOUS. */
+  private readonly keks: Kek[];
 
   constructor(config: SignetConfig) {
     this.current = kekFromBytes(
       config.keyEncryptionKey ?? this.loadOrCreateLocalKek(config.dataDir),
     );
+    const previous = config.previousKeyEncryptionKey;
+    this.keks = previous ? [this.current, kekFromBytes(previous)] : [this.current];
   }
 
   seal(pkcs8Der: Buffer, kid: string): string {
@@ -22,7 +33,7 @@ export class KeyEncryptionService {
   }
 
   open(sealed: string, kid: string): Buffer {
-    return openKey(sealed, [this.current], kid);
+    return openKey(sealed, this.keks, kid);
   }
 
   /** The id of the KEK new envelopes and derived keys use. */
@@ -32,12 +43,29 @@ export class KeyEncryptionService {
 
   /** A 256-bit key for `purpose`, derived from the KEK with HKDF-SHA256 (RFC 5869). */
   deriveKey(purpose: string, kekId: string = this.current.id): Buffer | undefined {
-    if (kekId !== this.current.id) {
+    const kek = this.keks.find((k) => k.id === kekId);
+    if (!kek) {
       return undefined;
     }
-    return Buffer.from(
-      hkdfSync('sha256', this.current.key, Buffer.alloc(0), `signet:${purpose}`, 32),
-    );
+    return Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), `signet:${purpose}`, 32));
+  }
+
+  /**
+   * The envelope sealed again under the current KEK; undefined when it already is, or when no
+   * configured KEK opens it (start-up then reports the wrong KEK with its own message).
+   */
+  resealed(sealed: string, context: string): string | undefined {
+    if (envelopeKekId(sealed) === this.current.id) {
+      return undefined;
+    }
+    try {
+      return sealKey(openKey(sealed, this.keks, context), this.current, context);
+    } catch (error) {
+      if (error instanceof KeyEnvelopeError) {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   private loadOrCreateLocalKek(dataDir: string): Buffer {

@@ -44,6 +44,7 @@ export class KeyRotationService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.resealUnderCurrentKek();
     await this.authority.ensureAuthorities();
     await this.ensureKeys();
     await this.ensureCertificates();
@@ -53,6 +54,26 @@ export class KeyRotationService implements OnModuleInit {
       await this.removeExpiredRetiredKeys();
       await this.rotateIfDue();
     });
+  }
+
+  /**
+   * KEK rotation: with KEY_ENCRYPTION_KEY_PREVIOUS set, every private key still sealed under
+   * it is sealed again under KEY_ENCRYPTION_KEY (idempotent; any instance may do it).
+   */
+  private async resealUnderCurrentKek(): Promise<void> {
+    let resealed = 0;
+    for (const { kid, envelope } of await this.repository.findAllEnvelopes()) {
+      const next = this.encryption.resealed(envelope, kid);
+      if (next) {
+        await this.transactions.run((manager) =>
+          this.repository.update(manager, kid, { privateKeyEnvelope: next }),
+        );
+        resealed++;
+      }
+    }
+    if (resealed > 0) {
+      this.logger.log({ resealed }, 'Signing keys re-encrypted under the current KEK');
+    }
   }
 
   /** A wrong KEY_ENCRYPTION_KEY is found at start-up, not at the first login. */

@@ -31,6 +31,15 @@ export class KeysRepository {
     return row?.envelope;
   }
 
+  /** Every stored private key envelope, to re-seal them under a new KEK. */
+  findAllEnvelopes(): Promise<{ kid: string; envelope: string }[]> {
+    return this.keys
+      .createQueryBuilder('key')
+      .select('key.kid', 'kid')
+      .addSelect('key.privateKeyEnvelope', 'envelope')
+      .getRawMany<{ kid: string; envelope: string }>();
+  }
+
   findPage(limit: number, offset: number): Promise<[SigningKey[], number]> {
     return this.keys.findAndCount({
       order: { createdAt: 'ASC', kid: 'ASC' },

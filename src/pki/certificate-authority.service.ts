@@ -48,6 +48,7 @@ export class CertificateAuthorityService {
 
   /** Makes sure the root and intermediate exist: one query on every start but the first. */
   async ensureAuthorities(): Promise<void> {
+    await this.resealUnderCurrentKek();
     const present = await this.repository.findByRoles(['root', 'intermediate']);
     if (present.length === 2) {
       return;
@@ -59,6 +60,18 @@ export class CertificateAuthorityService {
         await this.createIntermediate(manager, root);
       }
     });
+  }
+
+  /** KEK rotation: CA keys sealed under KEY_ENCRYPTION_KEY_PREVIOUS are sealed again. */
+  private async resealUnderCurrentKek(): Promise<void> {
+    for (const { id, envelope } of await this.repository.findAllEnvelopes()) {
+      const resealed = this.encryption.resealed(envelope, envelopeContext(id));
+      if (resealed) {
+        await this.transactions.run((manager) =>
+          this.repository.updateEnvelope(manager, id, resealed),
+        );
+      }
+    }
   }
 
   /** The x5c of a new signing key: its certificate from the intermediate, then the intermediate. */

@@ -30,6 +30,20 @@ export class PkiRepository {
     return row?.envelope ?? undefined;
   }
 
+  /** Every stored CA key envelope (imported roots have none), to re-seal under a new KEK. */
+  async findAllEnvelopes(): Promise<{ id: string; envelope: string }[]> {
+    const rows = await this.authorities
+      .createQueryBuilder('authority')
+      .select('authority.id', 'id')
+      .addSelect('authority.privateKeyEnvelope', 'envelope')
+      .getRawMany<{ id: string; envelope: string | null }>();
+    return rows.filter((row): row is { id: string; envelope: string } => row.envelope !== null);
+  }
+
+  async updateEnvelope(manager: EntityManager, id: string, envelope: string): Promise<void> {
+    await this.repository(manager).update({ id }, { privateKeyEnvelope: envelope });
+  }
+
   async insert(manager: EntityManager, authority: CertificateAuthority): Promise<void> {
     await this.repository(manager).insert(authority);
   }

@@ -11,10 +11,11 @@ import {
 import { Clock } from '../../common/clock';
 import { OAuthError } from '../../common/errors/signet.errors';
 import { SignetConfig } from '../../config/signet-config';
+import { Transactions } from '../../database/transactions';
 import { KeyEncryptionService } from '../../keys/key-encryption.service';
 import { Client } from '../client.entity';
 import { ASSERTION_ALGORITHMS } from '../client-jwks';
-import { parseSecretHash, verifyClientSecret } from '../client-secrets';
+import { hashClientSecret, parseSecretHash, verifyClientSecret } from '../client-secrets';
 import { ClientsRepository } from '../clients.repository';
 import { CLIENT_SECRET_PURPOSE } from '../clients.service';
 import { AssertionReplayGuard } from './assertion-replay.guard';
@@ -51,6 +52,7 @@ export class ClientAuthenticationService {
     private readonly encryption: KeyEncryptionService,
     private readonly config: SignetConfig,
     private readonly clock: Clock,
+    private readonly transactions: Transactions,
   ) {}
 
   async authenticate(presented: PresentedClientCredentials): Promise<Client> {
@@ -119,7 +121,23 @@ export class ClientAuthenticationService {
     if (client.tokenEndpointAuthMethod !== expected) {
       throw fail('auth_method_mismatch');
     }
+    if (stored.kekId !== this.encryption.currentKekId) {
+      await this.rehashUnderCurrentKek(client.clientId, secret);
+    }
     return client;
+  }
+
+  /** KEK rotation: a secret hashed under the previous KEK is hashed again once it is presented. */
+  private async rehashUnderCurrentKek(clientId: string, secret: string): Promise<void> {
+    const kekId = this.encryption.currentKekId;
+    const secretHash = hashClientSecret(
+      secret,
+      this.encryption.deriveKey(CLIENT_SECRET_PURPOSE)!,
+      kekId,
+    );
+    await this.transactions.run((manager) =>
+      this.clients.update(manager, clientId, { secretHash }),
+    );
   }
 
   private async byAssertion(p: PresentedClientCredentials): Promise<Client> {
