@@ -1,17 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { testDatabaseKind } from './support/database';
+import { buildServer } from './support/server-process';
 
 /*
  * CONTRACT §1 through the compiled server, as `npm start` runs it: configuration errors, the
@@ -23,35 +16,15 @@ import { testDatabaseKind } from './support/database';
  */
 const describeOnce = testDatabaseKind() === 'sqlite' ? describe : describe.skip;
 
-const ROOT = resolve(__dirname, '..');
 // A build of our own (not ./dist, which `nest build` deletes and rewrites: a developer's running
-// `npm start` would lose it), under node_modules so that packages resolve as they do from ./dist.
-const BUILD_DIR = join(ROOT, 'node_modules', '.cache', `signet-startup-test-${process.pid}`);
-const MAIN = join(BUILD_DIR, 'build', 'src', 'main.js');
-// Generous: CI machines have two CPUs and run several e2e files at once; a start takes 1–5 s.
+// `npm start` would lose it). Generous start timeout: CI machines have two CPUs and run several
+// e2e files at once; a start takes 1–5 s.
+let BUILD_DIR = '';
+let MAIN = '';
 const START_TIMEOUT_MS = 60_000;
 
-/** `nest build` (with the swagger plugin, as `npm start`) into BUILD_DIR. */
-function buildServer(): void {
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const tsconfig = join(BUILD_DIR, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.build.json'),
-      compilerOptions: { outDir: './build', tsBuildInfoFile: './build/tsconfig.tsbuildinfo' },
-    }),
-  );
-  const nest = require.resolve('@nestjs/cli/bin/nest.js');
-  // The Nest CLI takes the tsconfig path relative to the working directory only.
-  const result = spawnSync(process.execPath, [nest, 'build', '-p', relative(ROOT, tsconfig)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (result.status !== 0 || !existsSync(MAIN)) {
-    throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
-  }
+function build(): void {
+  ({ main: MAIN, dir: BUILD_DIR } = buildServer('startup-test'));
 }
 
 /** Only what Signet needs from the test runner's environment: none of its own variables. */
@@ -204,7 +177,7 @@ async function waitForLog(output: Output, text: string): Promise<void> {
 const occurrences = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 
 describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
-  beforeAll(buildServer, 180_000);
+  beforeAll(build, 180_000);
   afterAll(async () => {
     await Promise.all([...running].map((server) => stop(server)));
     rmSync(BUILD_DIR, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { buildServer, SignetProcess, startSignet } from '../support/server-process';
 
@@ -67,6 +68,7 @@ async function within(limitMs: number, check: () => Promise<boolean>): Promise<n
 
 describe('reliability on PostgreSQL', () => {
   let main: string;
+  let buildDir: string;
   let db: TestDatabase;
   let env: Record<string, string>;
   const processes: SignetProcess[] = [];
@@ -77,7 +79,7 @@ describe('reliability on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    main = buildServer('reliability');
+    ({ main, dir: buildDir } = buildServer('reliability'));
     db = await createTestDatabase();
     if (db.database.kind !== 'postgres') {
       throw new Error('the reliability suite runs on PostgreSQL (setup file use-postgres)');
@@ -94,6 +96,7 @@ describe('reliability on PostgreSQL', () => {
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     await db.drop();
+    rmSync(buildDir, { recursive: true, force: true });
   });
 
   it('rotation under load: 30 s of guarded requests while keys rotate every second', async () => {

@@ -10,7 +10,8 @@ import { join, relative, resolve } from 'node:path';
  */
 const ROOT = resolve(__dirname, '..', '..');
 
-export function buildServer(name: string): string {
+/** `nest build` (with the swagger plugin, as `npm start`) into a directory of its own. */
+export function buildServer(name: string): { main: string; dir: string } {
   const dir = join(ROOT, 'node_modules', '.cache', `signet-${name}-${process.pid}`);
   const main = join(dir, 'build', 'src', 'main.js');
   mkdirSync(dir, { recursive: true });
@@ -31,7 +32,7 @@ export function buildServer(name: string): string {
   if (result.status !== 0 || !existsSync(main)) {
     throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
   }
-  return main;
+  return { main, dir };
 }
 
 export async function freePort(): Promise<number> {
