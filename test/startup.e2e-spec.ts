@@ -194,6 +194,10 @@ describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
       ['ACCESS_TOKEN_TTL', '0'],
       ['TOKEN_HEADER_KEYS', 'x509'],
       ['ADMIN_PASSWORD', 'short'],
+      ['TOKEN_RATE_LIMIT', '-1'],
+      ['REDIS_URL', 'http://:secret-in-url@cache:6379'],
+      // Well-formed but unreachable: fails fast, like an unreachable database.
+      ['REDIS_URL', 'redis://:secret-in-url@127.0.0.1:1'],
     ];
     // Each start loads the whole app before it reads the environment: run a few side by side.
     const results = new Map<string, Output & { code: number | null }>();
@@ -216,8 +220,9 @@ describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`\\b${name}\\b`));
       expect(result.stderr).not.toContain('    at ');
-      if (['KEY_ENCRYPTION_KEY', 'ADMIN_PASSWORD'].includes(name)) {
+      if (['KEY_ENCRYPTION_KEY', 'ADMIN_PASSWORD', 'REDIS_URL'].includes(name)) {
         expect(result.stderr).not.toContain(value);
+        expect(result.stderr).not.toContain('secret-in-url');
       }
     });
   });

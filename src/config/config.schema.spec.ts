@@ -18,6 +18,9 @@ describe('loadConfig', () => {
         tokenHeaderKeys: 'kid',
         jwksUriAllowHttp: false,
         trustProxy: false,
+        tokenRateLimit: 600,
+        tokenRateWindowSeconds: 60,
+        redisUrl: undefined,
       }),
     );
     expect(Object.isFrozen(config)).toBe(true);
@@ -38,6 +41,17 @@ describe('loadConfig', () => {
     expect(config.clockSkewSeconds).toBe(0);
     expect(config.keyEncryptionKey).toEqual(Buffer.alloc(32, 7));
     expect(config.trustProxy).toBe(true);
+  });
+
+  it('parses the token rate limit and REDIS_URL', () => {
+    const config = loadConfig({
+      TOKEN_RATE_LIMIT: '0',
+      TOKEN_RATE_WINDOW: '5',
+      REDIS_URL: 'rediss://:secret@cache.internal:6380/2',
+    });
+    expect(config.tokenRateLimit).toBe(0);
+    expect(config.tokenRateWindowSeconds).toBe(5);
+    expect(config.redisUrl).toBe('rediss://:secret@cache.internal:6380/2');
   });
 
   it.each([
@@ -73,6 +87,31 @@ describe('loadConfig', () => {
       'KEY_ENCRYPTION_KEY_PREVIOUS must be 32 bytes encoded in base64 (openssl rand -base64 32)',
     ],
     ['ISSUER', 'not-a-url', 'ISSUER must be an http(s) URL without query or fragment'],
+    [
+      'TOKEN_RATE_LIMIT',
+      '-1',
+      'TOKEN_RATE_LIMIT: must be a whole number of requests from 0 (no limit) to 1000000',
+    ],
+    [
+      'TOKEN_RATE_LIMIT',
+      '10/min',
+      'TOKEN_RATE_LIMIT: must be a whole number of requests from 0 (no limit) to 1000000',
+    ],
+    [
+      'TOKEN_RATE_WINDOW',
+      '0',
+      'TOKEN_RATE_WINDOW: must be a whole number of seconds from 1 to 86400',
+    ],
+    [
+      'REDIS_URL',
+      'http://cache:6379',
+      'REDIS_URL: must be redis://[:password@]host[:port][/db] or rediss://...',
+    ],
+    [
+      'REDIS_URL',
+      'redis://:secret@cache:6379/not-a-db',
+      'REDIS_URL: must be redis://[:password@]host[:port][/db] or rediss://...',
+    ],
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });

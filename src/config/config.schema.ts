@@ -99,6 +99,12 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/) KAFKA_BROKERS?: string;
   /** Kafka topic of the events [signet.events]. */
   @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,249}$/) KAFKA_TOPIC?: string;
+  /** Token requests per client per TOKEN_RATE_WINDOW at POST /oauth/token; 0: no limit [600]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000000) TOKEN_RATE_LIMIT?: number;
+  /** Seconds of the token rate-limit window [60]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) TOKEN_RATE_WINDOW?: number;
+  /** Redis for counters shared by all instances; unset: each instance counts alone [none]. */
+  @IsOptional() @IsString() REDIS_URL?: string;
 }
 
 const VARIABLES = [
@@ -131,8 +137,12 @@ const VARIABLES = [
   'NATS_SUBJECT',
   'KAFKA_BROKERS',
   'KAFKA_TOPIC',
+  'TOKEN_RATE_LIMIT',
+  'TOKEN_RATE_WINDOW',
+  'REDIS_URL',
 ] as const;
 
+const REDIS_URL_RULE = 'must be redis://[:password@]host[:port][/db] or rediss://...';
 const SECONDS = 'must be a whole number of seconds, at least 1';
 const BOOLEAN = 'must be true or false';
 
@@ -167,6 +177,9 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   NATS_SUBJECT: 'must be dot-separated tokens of letters, digits, _ or -',
   KAFKA_BROKERS: 'must be host:port, several separated by commas',
   KAFKA_TOPIC: 'must be 1 to 249 letters, digits, . _ or -',
+  TOKEN_RATE_LIMIT: 'must be a whole number of requests from 0 (no limit) to 1000000',
+  TOKEN_RATE_WINDOW: 'must be a whole number of seconds from 1 to 86400',
+  REDIS_URL: REDIS_URL_RULE,
 };
 
 function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
@@ -205,6 +218,23 @@ function parseCorsOrigins(value: string | undefined): '*' | string[] {
     }
   }
   return origins;
+}
+
+/** Undefined: no Redis. The message never repeats the value, which may hold a password. */
+function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (
+    !url ||
+    !['redis:', 'rediss:'].includes(url.protocol) ||
+    url.hostname === '' ||
+    !/^(\/\d{0,2})?$/.test(url.pathname)
+  ) {
+    throw new ConfigError(`REDIS_URL: ${REDIS_URL_RULE}`);
+  }
+  return value;
 }
 
 function parseIssuer(value: string | undefined, port: number): string {
@@ -279,6 +309,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     natsSubject: vars.NATS_SUBJECT ?? 'signet.events',
     kafkaBrokers: vars.KAFKA_BROKERS?.split(',') ?? [],
     kafkaTopic: vars.KAFKA_TOPIC ?? 'signet.events',
+    tokenRateLimit: vars.TOKEN_RATE_LIMIT ?? 600,
+    tokenRateWindowSeconds: vars.TOKEN_RATE_WINDOW ?? 60,
+    redisUrl: parseRedisUrl(vars.REDIS_URL),
   };
   if (config.eventBroker === 'kafka' && config.kafkaBrokers.length === 0) {
     throw new ConfigError('KAFKA_BROKERS: must be set (host:port,...) when EVENT_BROKER=kafka');

@@ -59,4 +59,10 @@ export abstract class SignetConfig {
   abstract readonly kafkaBrokers: readonly string[];
   /** Kafka topic of the events [signet.events]. */
   abstract readonly kafkaTopic: string;
+  /** Token requests each client may make per window at POST /oauth/token; 0: no limit [600]. */
+  abstract readonly tokenRateLimit: number;
+  /** Length of the token rate-limit window, seconds [60]. */
+  abstract readonly tokenRateWindowSeconds: number;
+  /** Redis holding the rate-limit counters, shared by every instance; undefined: each instance counts in its own memory. */
+  abstract readonly redisUrl: string | undefined;
 }

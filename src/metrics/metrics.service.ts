@@ -13,6 +13,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // Labelled by client: clients are registered by an admin, so the label set stays small.
+  readonly tokenRequestsRateLimited = new Counter({
+    name: 'signet_token_requests_rate_limited_total',
+    help: 'Token requests refused with 429 by the per-client rate limit, by client',
+    labelNames: ['client_id'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tokenRateLimitErrors = new Counter({
+    name: 'signet_token_rate_limit_errors_total',
+    help: 'Token requests served unthrottled because the rate-limit store (Redis) failed',
+    registers: [this.registry],
+  });
+
   readonly tokenVerifications = new Counter({
     name: 'signet_token_verifications_total',
     help: 'Access-token verifications at protected routes, by outcome',

@@ -6,6 +6,7 @@ import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
 import { RevocationService } from './revocation.service';
+import { TokenRateLimitService } from './token-rate-limit.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
@@ -18,6 +19,7 @@ import { TokenService } from './token.service';
     TokenExchangeGrant,
     IntrospectionService,
     RevocationService,
+    TokenRateLimitService,
   ],
   // The adoption flow exchanges the user's token in-process, under the same rules.
   exports: [TokenExchangeGrant],

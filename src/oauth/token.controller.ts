@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiConsumes,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -37,6 +38,9 @@ export class TokenController {
     description: 'invalid_request, invalid_scope, unauthorized_client, unsupported_grant_type',
   })
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
+  @ApiTooManyRequestsResponse({
+    description: 'too_many_requests: over TOKEN_RATE_LIMIT for this client; see Retry-After',
+  })
   token(@Req() request: Request, @Body() body: unknown): Promise<OAuthTokenResponse> {
     const form = readForm(body, request.is('application/x-www-form-urlencoded') !== false);
     return this.tokens.token(form, presentedCredentials(request, form, this.tokenEndpoint));

@@ -7,6 +7,7 @@ import { OAuthTokenResponse } from './dto/oauth-token.response';
 import { OAuthForm } from './form';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { TokenRateLimitService } from './token-rate-limit.service';
 
 const SUPPORTED_GRANTS: readonly string[] = [
   GRANT_TYPES.clientCredentials,
@@ -20,6 +21,7 @@ export class TokenService {
     private readonly clientAuthentication: ClientAuthenticationService,
     private readonly clientCredentials: ClientCredentialsGrant,
     private readonly tokenExchange: TokenExchangeGrant,
+    private readonly rateLimit: TokenRateLimitService,
   ) {}
 
   async token(
@@ -34,6 +36,8 @@ export class TokenService {
       throw new OAuthError('unsupported_grant_type', 'This grant type is not supported');
     }
     const client = await this.clientAuthentication.authenticate(credentials);
+    // Issue 7: counted per client once authenticated, before anything is minted.
+    await this.rateLimit.consume(client.clientId);
     if (!client.grantTypes.split(' ').includes(grantType)) {
       throw new OAuthError('unauthorized_client', 'This client may not use this grant type');
     }
