@@ -1,15 +1,12 @@
 import request from 'supertest';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, createTestApp, TestApp } from './support/app';
 import { login, loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ADMIN_SCOPE = 'admin pets:read pets:write pets:delete pets:adopt';
-const NOT_FOUND = { statusCode: 404, error: 'not_found', message: 'User not found' };
-const INVALID_CREDENTIALS = {
-  statusCode: 401,
-  error: 'invalid_credentials',
-  message: 'Invalid username or password',
-};
+const NOT_FOUND = apiError(404, 'not_found', 'User not found');
+const INVALID_CREDENTIALS = apiError(401, 'invalid_credentials', 'Invalid username or password');
 
 interface UserBody {
   id: string;
@@ -96,11 +93,7 @@ describe('admin users API (CONTRACT §7)', () => {
         scope: 'pets:read',
       });
       expect(response.status).toBe(409);
-      expect(response.body).toEqual({
-        statusCode: 409,
-        error: 'conflict',
-        message: 'That username is taken',
-      });
+      expect(response.body).toEqual(apiError(409, 'conflict', 'That username is taken'));
       expect(await total()).toBe(before);
     });
 
@@ -146,11 +139,7 @@ describe('admin users API (CONTRACT §7)', () => {
         ...change,
       });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: 'bad_request',
-        message: expect.stringContaining(field),
-      });
+      expect(response.body).toEqual(apiError(400, 'bad_request', expect.stringContaining(field)));
       expect(await total()).toBe(before);
     });
   });
@@ -202,11 +191,9 @@ describe('admin users API (CONTRACT §7)', () => {
       async (query) => {
         const response = await as(admin).get(`/admin/users?${query}`);
         expect(response.status).toBe(400);
-        expect(response.body).toEqual({
-          statusCode: 400,
-          error: 'bad_request',
-          message: expect.stringContaining(query.split('=')[0]),
-        });
+        expect(response.body).toEqual(
+          apiError(400, 'bad_request', expect.stringContaining(query.split('=')[0])),
+        );
       },
     );
   });
@@ -270,11 +257,7 @@ describe('admin users API (CONTRACT §7)', () => {
         const user = await createUser(`frank-${++serial}`, 'frank-password-1', 'pets:read');
         const response = await as(admin).patch(`/admin/users/${user.id}`, body);
         expect(response.status).toBe(400);
-        expect(response.body).toEqual({
-          statusCode: 400,
-          error: 'bad_request',
-          message: expect.stringContaining(field),
-        });
+        expect(response.body).toEqual(apiError(400, 'bad_request', expect.stringContaining(field)));
         expect((await as(admin).get(`/admin/users/${user.id}`)).body).toEqual(user);
         await expect(login(t, user.username, 'frank-password-1')).resolves.toEqual(
           expect.any(String),
@@ -360,11 +343,9 @@ describe('admin users API (CONTRACT §7)', () => {
       expect(response.headers['www-authenticate']).toBe(
         'Bearer error="insufficient_scope", scope="admin"',
       );
-      expect(response.body).toEqual({
-        statusCode: 403,
-        error: 'insufficient_scope',
-        message: 'This request needs the scope: admin',
-      });
+      expect(response.body).toEqual(
+        apiError(403, 'insufficient_scope', 'This request needs the scope: admin'),
+      );
       expect((await as(admin).get(`/admin/users/${readerId}`)).body).toEqual(
         expect.objectContaining({ scope: 'pets:read' }),
       );
@@ -374,11 +355,7 @@ describe('admin users API (CONTRACT §7)', () => {
       const response = await t.http().get('/admin/users');
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="signet"');
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'unauthorized',
-        message: 'An access token is required',
-      });
+      expect(response.body).toEqual(apiError(401, 'unauthorized', 'An access token is required'));
     });
 
     it("keeps a deleted user's access token valid until it expires (CONTRACT §3)", async () => {
@@ -397,11 +374,7 @@ describe('admin users API (CONTRACT §7)', () => {
       t.clock.advanceSeconds(t.config.accessTokenTtlSeconds + t.config.clockSkewSeconds + 1);
       const expired = await as(token).get('/auth/me');
       expect(expired.status).toBe(401);
-      expect(expired.body).toEqual({
-        statusCode: 401,
-        error: 'invalid_token',
-        message: 'The access token expired',
-      });
+      expect(expired.body).toEqual(apiError(401, 'invalid_token', 'The access token expired'));
       admin = await loginAsAdmin(t);
     });
   });

@@ -7,6 +7,7 @@ import { Adoption } from '../src/pets/adoption.entity';
 import { AdoptionsRepository } from '../src/pets/adoptions.repository';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 import { signWithServerKey, validClaims, withPayloadChanged } from './support/tokens';
 
 // A new database, migrations and argon2 hashes: slow on a busy two-core machine.
@@ -164,11 +165,7 @@ describe('adoptions through the outbox and the verifying consumer (CONTRACT §8,
       await adopted(petId);
       const again = await adopt(petId);
       expect(again.status).toBe(409);
-      expect(again.body).toEqual({
-        statusCode: 409,
-        error: 'conflict',
-        message: 'The pet is not available',
-      });
+      expect(again.body).toEqual(apiError(409, 'conflict', 'The pet is not available'));
       const unknown = await adopt('0b0f6b0e-8f3a-4a53-9a51-3c1d7c2d9a00');
       expect(unknown.status).toBe(404);
     });
@@ -203,11 +200,9 @@ describe('adoptions through the outbox and the verifying consumer (CONTRACT §8,
       ).body as { access_token: string };
       const byClient = await adopt(petId, clientToken.access_token);
       expect(byClient.status).toBe(403);
-      expect(byClient.body).toEqual({
-        statusCode: 403,
-        error: 'forbidden',
-        message: 'Adopting a pet needs a user access token',
-      });
+      expect(byClient.body).toEqual(
+        apiError(403, 'forbidden', 'Adopting a pet needs a user access token'),
+      );
       const byReader = await adopt(petId, reader.token);
       expect(byReader.status).toBe(403);
       expect((byReader.body as { error: string }).error).toBe('insufficient_scope');

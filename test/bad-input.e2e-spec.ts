@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError, requestIdOf } from './support/errors';
 
 interface RawResponse {
   status: number;
@@ -11,27 +12,14 @@ interface RawResponse {
   body: unknown;
 }
 
-const INVALID_TOKEN = {
-  statusCode: 401,
-  error: 'invalid_token',
-  message: 'The access token is invalid',
-};
+const INVALID_TOKEN = apiError(401, 'invalid_token', 'The access token is invalid');
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="signet", error="invalid_token"';
-const NOT_JSON = {
-  statusCode: 400,
-  error: 'bad_request',
-  message: 'The request body is not valid JSON',
-};
-const NOT_AN_OBJECT = {
-  statusCode: 400,
-  error: 'bad_request',
-  message: 'The request body must be a JSON object',
-};
-const TOO_DEEP = {
-  statusCode: 400,
-  error: 'bad_request',
-  message: 'The request body nests deeper than 32 levels',
-};
+// Refused by the body parsers, before the request has an id (a known gap: see
+// test/support/errors.ts and test/request-id.e2e-spec.ts).
+const NOT_JSON = apiError(400, 'bad_request', 'The request body is not valid JSON');
+const NOT_AN_OBJECT = apiError(400, 'bad_request', 'The request body must be a JSON object');
+const TOO_DEEP = apiError(400, 'bad_request', 'The request body nests deeper than 32 levels');
+const TOO_LARGE = apiError(413, 'payload_too_large', 'The request body is larger than 65536 bytes');
 
 /** `{"a":{"a":...}}` nested `depth` objects deep. */
 const nested = (depth: number): string => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
@@ -83,7 +71,10 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
     });
   }
 
-  /** Every answer here is a JSON error body: no stack lines, no error class names. */
+  /**
+   * Every answer here is a JSON error body: no stack lines, no error class names, and the
+   * request id of the X-Request-Id header (none where the request never got one).
+   */
   function expectCleanError(response: RawResponse): void {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
@@ -93,6 +84,7 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
       statusCode: response.status,
       error: expect.any(String),
       message: expect.any(String),
+      request_id: requestIdOf(response),
     });
   }
 
@@ -171,11 +163,7 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
         JSON.stringify({ ...validBody(path), x: 1 }),
       );
       expectCleanError(response);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: 'bad_request',
-        message: 'property x should not exist',
-      });
+      expect(response.body).toEqual(apiError(400, 'bad_request', 'property x should not exist'));
     });
 
     it.each([
@@ -188,11 +176,7 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
     ])('answers %s body over 64kb with 413 payload_too_large', async (_case, type, body) => {
       const response = await post(path, type, body);
       expectCleanError(response);
-      expect(response.body).toEqual({
-        statusCode: 413,
-        error: 'payload_too_large',
-        message: 'The request body is larger than 65536 bytes',
-      });
+      expect(response.body).toEqual(TOO_LARGE);
     });
 
     it('answers a gzip body that inflates past 64kb with 413', async () => {
@@ -208,11 +192,7 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
         `${JSON.stringify(validBody(path)).slice(0, -1)},"a":${nested(depth)}}`;
       const ok = await post(path, 'application/json', withNested(31));
       expectCleanError(ok);
-      expect(ok.body).toEqual({
-        statusCode: 400,
-        error: 'bad_request',
-        message: 'property a should not exist',
-      });
+      expect(ok.body).toEqual(apiError(400, 'bad_request', 'property a should not exist'));
       const deep = await post(path, 'application/json', withNested(32));
       expectCleanError(deep);
       expect(deep.body).toEqual(TOO_DEEP);
@@ -291,11 +271,10 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
   it('answers a path with a bad percent-encoding with 400, not quoting it', async () => {
     const response = await send('GET', '/admin/users/%FF%FE', { authorization: `Bearer ${admin}` });
     expectCleanError(response);
-    expect(response.body).toEqual({
-      statusCode: 400,
-      error: 'bad_request',
-      message: 'The request path is not validly percent-encoded',
-    });
+    // Express fails to decode the path before the logging middleware runs: no request id yet.
+    expect(response.body).toEqual(
+      apiError(400, 'bad_request', 'The request path is not validly percent-encoded'),
+    );
   });
 
   describe('Authorization headers', () => {
@@ -342,11 +321,7 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
       expectCleanError(response);
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="signet"');
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'unauthorized',
-        message: 'An access token is required',
-      });
+      expect(response.body).toEqual(apiError(401, 'unauthorized', 'An access token is required'));
     });
 
     it('creates nothing when a valid body comes with a bad Authorization header', async () => {

@@ -3,14 +3,12 @@ import { exportJWK, JWK } from 'jose';
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError, oauthError } from './support/errors';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const NOT_FOUND = { statusCode: 404, error: 'not_found', message: 'Client not found' };
-const INVALID_CLIENT = {
-  error: 'invalid_client',
-  error_description: 'Client authentication failed',
-};
+const NOT_FOUND = apiError(404, 'not_found', 'Client not found');
+const INVALID_CLIENT = oauthError('invalid_client', 'Client authentication failed');
 
 interface ClientBody {
   client_id: string;
@@ -200,11 +198,7 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
         scope: 'admin',
       });
       expect(response.status).toBe(409);
-      expect(response.body).toEqual({
-        statusCode: 409,
-        error: 'conflict',
-        message: 'That client_id is taken',
-      });
+      expect(response.body).toEqual(apiError(409, 'conflict', 'That client_id is taken'));
       const { client_secret: _secret, client_secret_expires_at: _expires, ...shown } = first;
       expect((await asAdmin().get('/admin/clients/taken-id')).body).toEqual(shown);
       expect((await clientCredentials('taken-id', first.client_secret!)).status).toBe(200);
@@ -385,11 +379,7 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
         const before = await asAdmin().get('/admin/clients');
         const response = await asAdmin().post('/admin/clients', metadata());
         expect(response.status).toBe(400);
-        expect(response.body).toEqual({
-          statusCode: 400,
-          error,
-          message: expect.stringContaining(words),
-        });
+        expect(response.body).toEqual(apiError(400, error, expect.stringContaining(words)));
         const after = await asAdmin().get('/admin/clients');
         expect((after.body as { total: number }).total).toBe(
           (before.body as { total: number }).total,
@@ -455,11 +445,7 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
       async (query) => {
         const response = await asAdmin().get(`/admin/clients?${query}`);
         expect(response.status).toBe(400);
-        expect(response.body).toEqual({
-          statusCode: 400,
-          error: 'bad_request',
-          message: expect.any(String),
-        });
+        expect(response.body).toEqual(apiError(400, 'bad_request', expect.any(String)));
       },
     );
   });
@@ -558,11 +544,13 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
       const before = (await asAdmin().get(path)).body as object;
       const response = await asAdmin().patch(path, change);
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: expect.stringMatching(/^(bad_request|invalid_client_metadata)$/),
-        message: expect.stringContaining(field),
-      });
+      expect(response.body).toEqual(
+        apiError(
+          400,
+          expect.stringMatching(/^(bad_request|invalid_client_metadata)$/),
+          expect.stringContaining(field),
+        ),
+      );
       expect((await asAdmin().get(path)).body).toEqual(before);
     });
 
@@ -664,11 +652,13 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
       });
       const response = await asAdmin().post('/admin/clients/no-secret/secret');
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: 'invalid_request',
-        message: 'This client authenticates with private_key_jwt and has no secret',
-      });
+      expect(response.body).toEqual(
+        apiError(
+          400,
+          'invalid_request',
+          'This client authenticates with private_key_jwt and has no secret',
+        ),
+      );
     });
   });
 
@@ -695,11 +685,9 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
       expect(response.headers['www-authenticate']).toBe(
         'Bearer error="insufficient_scope", scope="admin"',
       );
-      expect(response.body).toEqual({
-        statusCode: 403,
-        error: 'insufficient_scope',
-        message: 'This request needs the scope: admin',
-      });
+      expect(response.body).toEqual(
+        apiError(403, 'insufficient_scope', 'This request needs the scope: admin'),
+      );
     });
 
     it.each(routes)(
@@ -717,11 +705,7 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
     it.each(routes)('%s answers 401 without a token', async (_route, send) => {
       const response = await send(withToken(undefined));
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'unauthorized',
-        message: 'An access token is required',
-      });
+      expect(response.body).toEqual(apiError(401, 'unauthorized', 'An access token is required'));
     });
 
     it('the partner-basic client was left untouched by the refused requests', async () => {

@@ -2,6 +2,7 @@ import { KeyStore } from '../src/keys/key-store.service';
 import { AccessTokenIssuer } from '../src/tokens/access-token.issuer';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 import {
   hmacWithServerPublicKey,
   signWithServerKey,
@@ -13,7 +14,7 @@ import {
 
 const INVALID = {
   status: 401,
-  body: { statusCode: 401, error: 'invalid_token', message: 'The access token is invalid' },
+  body: apiError(401, 'invalid_token', 'The access token is invalid'),
   challenge: 'Bearer realm="signet", error="invalid_token"',
 };
 
@@ -42,11 +43,7 @@ describe('the access-token guard (CONTRACT §2, §3)', () => {
     const response = await t.http().get('/auth/me');
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="signet"');
-    expect(response.body).toEqual({
-      statusCode: 401,
-      error: 'unauthorized',
-      message: 'An access token is required',
-    });
+    expect(response.body).toEqual(apiError(401, 'unauthorized', 'An access token is required'));
   });
 
   it.each<[string, (t: TestApp) => Promise<string>]>([
@@ -104,11 +101,7 @@ describe('the access-token guard (CONTRACT §2, §3)', () => {
     const response = await me(token);
     t.clock.advanceSeconds(-(t.config.accessTokenTtlSeconds + t.config.clockSkewSeconds));
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({
-      statusCode: 401,
-      error: 'invalid_token',
-      message: 'The access token expired',
-    });
+    expect(response.body).toEqual(apiError(401, 'invalid_token', 'The access token expired'));
   });
 
   it('still accepts a token within the clock skew after exp', async () => {
@@ -134,11 +127,9 @@ describe('the access-token guard (CONTRACT §2, §3)', () => {
     expect(response.headers['www-authenticate']).toBe(
       'Bearer error="insufficient_scope", scope="admin"',
     );
-    expect(response.body).toEqual({
-      statusCode: 403,
-      error: 'insufficient_scope',
-      message: 'This request needs the scope: admin',
-    });
+    expect(response.body).toEqual(
+      apiError(403, 'insufficient_scope', 'This request needs the scope: admin'),
+    );
   });
 
   it('counts verifications by outcome in /metrics', async () => {

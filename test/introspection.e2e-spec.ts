@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, JSONWebKeySet, jwtVerify } from 'jose';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError, oauthError } from './support/errors';
 
 interface RegisteredClient {
   client_id: string;
@@ -66,10 +67,9 @@ describe('introspection, revocation and opaque tokens (CONTRACT §6, §7)', () =
     it('needs client authentication', async () => {
       const response = await t.http().post('/oauth/introspect').type('form').send({ token: admin });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'Client authentication is required',
-      });
+      expect(response.body).toEqual(
+        oauthError('invalid_client', 'Client authentication is required'),
+      );
     });
 
     it('answers active with the claims of a valid JWT', async () => {
@@ -111,10 +111,7 @@ describe('introspection, revocation and opaque tokens (CONTRACT §6, §7)', () =
         .type('form')
         .send({});
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        error: 'invalid_request',
-        error_description: 'token is required',
-      });
+      expect(response.body).toEqual(oauthError('invalid_request', 'token is required'));
     });
 
     it('signs the answer as an RFC 9701 JWT when asked, which is no access token', async () => {
@@ -191,11 +188,7 @@ describe('introspection, revocation and opaque tokens (CONTRACT §6, §7)', () =
       expect(response.status).toBe(200);
       const refused = await pets(token);
       expect(refused.status).toBe(401);
-      expect(refused.body).toEqual({
-        statusCode: 401,
-        error: 'invalid_token',
-        message: 'The access token is invalid',
-      });
+      expect(refused.body).toEqual(apiError(401, 'invalid_token', 'The access token is invalid'));
       expect((await introspect(resourceServer, token)).body).toEqual({ active: false });
       const swap = await introspect(resourceServer, token, 'application/jwt');
       expect(swap.status).toBe(200);
@@ -220,10 +213,9 @@ describe('introspection, revocation and opaque tokens (CONTRACT §6, §7)', () =
     });
 
     it('answers 400 invalid_request without a token and 401 without client authentication', async () => {
-      expect((await revoke(otherClient, {})).body).toEqual({
-        error: 'invalid_request',
-        error_description: 'token is required',
-      });
+      expect((await revoke(otherClient, {})).body).toEqual(
+        oauthError('invalid_request', 'token is required'),
+      );
       const anonymous = await t.http().post('/oauth/revoke').type('form').send({ token: 'x' });
       expect(anonymous.status).toBe(401);
       expect((anonymous.body as { error: string }).error).toBe('invalid_client');

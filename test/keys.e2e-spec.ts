@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 
 interface Jwks {
   keys: { kid: string; kty: string; alg: string; use: string; d?: string; p?: string }[];
@@ -157,11 +158,7 @@ describe('signing keys, JWKS and rotation (CONTRACT §4, §7)', () => {
       .set('Authorization', `Bearer ${admin}`)
       .send({ alg: 'HS256' });
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({
-      statusCode: 400,
-      error: 'bad_request',
-      message: expect.stringContaining('alg'),
-    });
+    expect(response.body).toEqual(apiError(400, 'bad_request', expect.stringContaining('alg')));
   });
 
   it('revoking a retired key refuses its tokens at once and drops it from the JWKS', async () => {
@@ -212,11 +209,7 @@ describe('signing keys, JWKS and rotation (CONTRACT §4, §7)', () => {
       .post('/admin/keys/no-such-kid/revoke')
       .set('Authorization', `Bearer ${admin}`);
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({
-      statusCode: 404,
-      error: 'not_found',
-      message: 'Key not found',
-    });
+    expect(response.body).toEqual(apiError(404, 'not_found', 'Key not found'));
   });
 
   it('removes a retired key only once every token it signed has expired', async () => {

@@ -1,11 +1,8 @@
 import { createTestApp, TestApp, ADMIN_PASSWORD } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 
-const INVALID_CREDENTIALS = {
-  statusCode: 401,
-  error: 'invalid_credentials',
-  message: 'Invalid username or password',
-};
+const INVALID_CREDENTIALS = apiError(401, 'invalid_credentials', 'Invalid username or password');
 
 describe('login (CONTRACT §5)', () => {
   let t: TestApp;
@@ -82,11 +79,9 @@ describe('login (CONTRACT §5)', () => {
         scope,
       });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: 'invalid_scope',
-        message: expect.stringContaining('Scope'),
-      });
+      expect(response.body).toEqual(
+        apiError(400, 'invalid_scope', expect.stringContaining('Scope')),
+      );
     },
   );
 
@@ -108,11 +103,9 @@ describe('login (CONTRACT §5)', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(850);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
-    expect(blocked.body).toEqual({
-      statusCode: 429,
-      error: 'too_many_requests',
-      message: 'Too many failed attempts; try again later',
-    });
+    expect(blocked.body).toEqual(
+      apiError(429, 'too_many_requests', 'Too many failed attempts; try again later'),
+    );
     // Other users are not affected.
     expect((await login({ username: 'reader', password: 'correct-horse-battery' })).status).toBe(
       200,
@@ -145,10 +138,6 @@ describe('login (CONTRACT §5)', () => {
   ])('answers 400 naming the field for %j', async (body, field) => {
     const response = await login(body);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({
-      statusCode: 400,
-      error: 'bad_request',
-      message: expect.stringContaining(field),
-    });
+    expect(response.body).toEqual(apiError(400, 'bad_request', expect.stringContaining(field)));
   });
 });

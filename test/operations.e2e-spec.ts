@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 import { withPayloadChanged } from './support/tokens';
 
 /** The value of one Prometheus sample, or undefined when the series is absent. */
@@ -194,11 +195,7 @@ describe('operations (CONTRACT §10)', () => {
         .post('/auth/login')
         .send({ username: ADMIN_USERNAME, password });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'invalid_credentials',
-        message: expect.any(String),
-      });
+      expect(response.body).toEqual(apiError(401, 'invalid_credentials', expect.any(String)));
       expect(JSON.stringify(response.headers) + response.text).not.toContain(password);
     });
 
@@ -245,10 +242,8 @@ describe('GET /health when the database is down (CONTRACT §10)', () => {
   it('answers 503 with a CONTRACT §2 error body that names no driver detail', async () => {
     const response = await t.http().get('/health');
     expect(response.status).toBe(503);
-    expect(response.body).toEqual({
-      statusCode: 503,
-      error: 'service_unavailable',
-      message: 'The database is not answering',
-    });
+    expect(response.body).toEqual(
+      apiError(503, 'service_unavailable', 'The database is not answering'),
+    );
   });
 });

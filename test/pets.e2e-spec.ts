@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -36,8 +37,8 @@ const NAME_INVALID = 'name must be a string of 1 to 100 characters, without cont
 const SPECIES_INVALID =
   'species must be a string of 1 to 50 characters, without control characters';
 const AGE_INVALID = 'age must be an integer from 0 to 200';
-const notFound = { statusCode: 404, error: 'not_found', message: 'Pet not found' };
-const badRequest = (message: string) => ({ statusCode: 400, error: 'bad_request', message });
+const notFound = apiError(404, 'not_found', 'Pet not found');
+const badRequest = (message: string) => apiError(400, 'bad_request', message);
 
 describe('pets API (CONTRACT §8)', () => {
   let t: TestApp;
@@ -257,11 +258,7 @@ describe('pets API (CONTRACT §8)', () => {
       const response = await call(t, method, path.replace(':id', pet.id), undefined, body);
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="signet"');
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'unauthorized',
-        message: 'An access token is required',
-      });
+      expect(response.body).toEqual(apiError(401, 'unauthorized', 'An access token is required'));
     });
 
     it('answers 401 invalid_token for a token that is not a JWT', async () => {
@@ -270,11 +267,7 @@ describe('pets API (CONTRACT §8)', () => {
       expect(response.headers['www-authenticate']).toBe(
         'Bearer realm="signet", error="invalid_token"',
       );
-      expect(response.body).toEqual({
-        statusCode: 401,
-        error: 'invalid_token',
-        message: 'The access token is invalid',
-      });
+      expect(response.body).toEqual(apiError(401, 'invalid_token', 'The access token is invalid'));
     });
 
     it.each<[string, 'reader' | 'writer', Method, string, string]>([
@@ -293,11 +286,9 @@ describe('pets API (CONTRACT §8)', () => {
       expect(response.headers['www-authenticate']).toBe(
         `Bearer error="insufficient_scope", scope="${scope}"`,
       );
-      expect(response.body).toEqual({
-        statusCode: 403,
-        error: 'insufficient_scope',
-        message: `This request needs the scope: ${scope}`,
-      });
+      expect(response.body).toEqual(
+        apiError(403, 'insufficient_scope', `This request needs the scope: ${scope}`),
+      );
       expect((await call(t, 'get', `/pets/${pet.id}`, admin)).body).toEqual(pet);
     });
 

@@ -1,11 +1,8 @@
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 
-const INVALID_GRANT = {
-  statusCode: 401,
-  error: 'invalid_grant',
-  message: 'The refresh token is invalid or expired',
-};
+const INVALID_GRANT = apiError(401, 'invalid_grant', 'The refresh token is invalid or expired');
 
 interface Tokens {
   access_token: string;
@@ -172,11 +169,9 @@ describe('refresh, logout and password change (CONTRACT §5)', () => {
         .set('Authorization', `Bearer ${tokens.access_token}`)
         .send({ current_password: 'not-the-password', new_password: 'a-brand-new-password' });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({
-        statusCode: 400,
-        error: 'invalid_credentials',
-        message: 'The current password is wrong',
-      });
+      expect(response.body).toEqual(
+        apiError(400, 'invalid_credentials', 'The current password is wrong'),
+      );
       expect((await refresh(tokens.refresh_token)).status).toBe(200);
       expect((await login(user.username, user.password)).access_token).toEqual(expect.any(String));
     });

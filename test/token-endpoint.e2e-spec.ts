@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { REQUEST_ID, requestIdOf } from './support/errors';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
@@ -93,10 +94,17 @@ describe('POST /oauth/token: client_credentials with a client secret (CONTRACT ย
     error: string,
   ): request.Response {
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({ error, error_description: expect.any(String) });
+    // request_id: that of the X-Request-Id header (CONTRACT ยง2).
+    expect(response.body).toEqual({
+      error,
+      error_description: expect.any(String),
+      request_id: requestIdOf(response),
+    });
     if (status !== 413) {
-      // Set by the OAuth errors; a body refused by the parser never reaches them.
+      // Set by the OAuth errors and the logging middleware; a body refused by the parser never
+      // reaches them, so it has no request id yet (test/support/errors.ts).
       expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['x-request-id']).toMatch(REQUEST_ID);
     }
     for (const secret of secrets) {
       expect(response.text).not.toContain(secret);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
+import { apiError, oauthError } from './support/errors';
 import { signWithServerKey, validClaims, withPayloadChanged } from './support/tokens';
 
 // A new database, migrations and argon2 hashes: slow on a busy two-core machine.
@@ -88,7 +89,7 @@ describe('POST /oauth/token: token exchange (CONTRACT §6, RFC 8693)', () => {
   function expectOAuthError(response: request.Response, status: number, error: string): void {
     expect({ status: response.status, body: response.body as unknown }).toEqual({
       status,
-      body: { error, error_description: expect.any(String) },
+      body: oauthError(error, expect.any(String)),
     });
     expect(response.headers['cache-control']).toBe('no-store');
   }
@@ -129,11 +130,7 @@ describe('POST /oauth/token: token exchange (CONTRACT §6, RFC 8693)', () => {
       .access_token;
     const response = await t.http().get('/pets').set('Authorization', `Bearer ${token}`);
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({
-      statusCode: 401,
-      error: 'invalid_token',
-      message: expect.any(String),
-    });
+    expect(response.body).toEqual(apiError(401, 'invalid_token', expect.any(String)));
   });
 
   it('issues a down-scoped delegated token that never outlives its subject', async () => {

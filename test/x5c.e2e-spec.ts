@@ -10,6 +10,7 @@ import {
 import { x509 } from '../src/verifier/x509';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
+import { apiError } from './support/errors';
 import {
   exportPkcs12,
   listen,
@@ -458,11 +459,7 @@ describe('importing a key certified by a company PKI (POST /admin/keys/import)',
   ])('refuses %s with 400', async (_name, body) => {
     const response = await importKey(await body());
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({
-      statusCode: 400,
-      error: expect.any(String),
-      message: expect.any(String),
-    });
+    expect(response.body).toEqual(apiError(400, expect.any(String), expect.any(String)));
   });
 
   it('is for admins only', async () => {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { LevelWithSilent } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { SignetConfig } from '../config/signet-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -26,36 +28,51 @@ const REDACT = [
   '*.passphrase',
 ];
 
+/**
+ * The request logger (pino-http). configureApp installs it as the first Express middleware,
+ * so every request has its id and its log line before anything can refuse it — the body
+ * parsers included; nestjs-pino then uses the same logger (`useExisting`).
+ */
+export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+
+function httpLogger(config: SignetConfig) {
+  return pinoHttp<IncomingMessage, ServerResponse, never>({
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const given = request.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      response.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (
+      _request: IncomingMessage,
+      response: ServerResponse,
+      error?: Error,
+    ): LevelWithSilent =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    serializers: {
+      req: (request: { id: unknown; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        // The query string may carry anything a client typed; log the path only.
+        path: request.url.split('?')[0],
+      }),
+    },
+  });
+}
+
+export type HttpLoggerMiddleware = ReturnType<typeof httpLogger>;
+
 /** Structured JSON logs (pino) with a request id on every line. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [SignetConfig],
-      useFactory: (config: SignetConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          redact: { paths: REDACT, censor: '[redacted]' },
-          genReqId: (request: IncomingMessage, response: ServerResponse) => {
-            const given = request.headers['x-request-id'];
-            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            response.setHeader('X-Request-Id', id);
-            return id;
-          },
-          customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-            error || response.statusCode >= 500
-              ? 'error'
-              : response.statusCode >= 400
-                ? 'warn'
-                : 'info',
-          serializers: {
-            req: (request: { id: unknown; method: string; url: string }) => ({
-              id: request.id,
-              method: request.method,
-              // The query string may carry anything a client typed; log the path only.
-              path: request.url.split('?')[0],
-            }),
-          },
-        },
+      providers: [{ provide: HTTP_LOGGER, inject: [SignetConfig], useFactory: httpLogger }],
+      inject: [HTTP_LOGGER],
+      useFactory: (http: HttpLoggerMiddleware) => ({
+        pinoHttp: { logger: http.logger },
+        useExisting: true,
       }),
     }),
   ],

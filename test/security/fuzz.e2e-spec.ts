@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseBasic, parseBearer } from '../../src/common/http/authorization-header';
 import { createTestApp, TestApp } from '../support/app';
 import { loginAsAdmin } from '../support/auth';
+import { requestIdOf } from '../support/errors';
 
 const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -88,6 +89,7 @@ describe('fuzzing the token parser, the guard and the token endpoint', () => {
           expect(response.body).toEqual({
             error: expect.any(String),
             error_description: expect.any(String),
+            request_id: requestIdOf(response),
           });
         }
       }),

@@ -91,6 +91,19 @@ function fromBodyParserError(exception: unknown): ErrorBody | undefined {
   return { status, error: STATUS_CODES[status] ?? `http_${status}`, message };
 }
 
+/**
+ * The id pino-http gave the request (logging.module.ts), or failing that the X-Request-Id
+ * already answered. Errors raised before the logging middleware ran (the body parsers run
+ * first) have neither; their body then carries no request_id rather than an id no log has.
+ */
+function requestIdOf(request: Request, response: Response): string | undefined {
+  if (typeof request.id === 'string' && request.id !== '') {
+    return request.id;
+  }
+  const header = response.getHeader('X-Request-Id');
+  return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
 /** The body of an error a client caused, or undefined for an unexpected one. */
 function known(exception: unknown): ErrorBody | undefined {
   if (exception instanceof SignetError) {
@@ -103,9 +116,9 @@ function known(exception: unknown): ErrorBody | undefined {
 }
 
 /**
- * The one exception filter: CONTRACT §2 body shapes (RFC 6749 §5.2 on /oauth/*), the
- * RFC 6750 WWW-Authenticate challenges and Retry-After. Anything unexpected becomes a
- * generic 500, logged with the request id and never shown to the client.
+ * The one exception filter: CONTRACT §2 body shapes (RFC 6749 §5.2 on /oauth/*) plus the
+ * request id, the RFC 6750 WWW-Authenticate challenges and Retry-After. Anything unexpected
+ * becomes a generic 500, logged with the request id and never shown to the client.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -118,23 +131,29 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (response.headersSent) {
       return;
     }
-    const body = this.describe(exception, request);
+    const requestId = requestIdOf(request, response);
+    const body = this.describe(exception, request, requestId);
+    // Issue 7 item 7: every error body carries the id of the X-Request-Id header and log lines.
+    const id = requestId === undefined ? {} : { request_id: requestId };
     this.setHeaders(exception, response);
     if (request.path.startsWith('/oauth/')) {
-      // RFC 6749 §5.1: token responses and their errors must not be cached.
+      // RFC 6749 §5.1: token responses and their errors must not be cached. Clients ignore
+      // members of the §5.2 error body they do not know, such as request_id.
       response.setHeader('Cache-Control', 'no-store');
-      response.status(body.status).json({ error: body.error, error_description: body.message });
+      response
+        .status(body.status)
+        .json({ error: body.error, error_description: body.message, ...id });
       return;
     }
     response
       .status(body.status)
-      .json({ statusCode: body.status, error: body.error, message: body.message });
+      .json({ statusCode: body.status, error: body.error, message: body.message, ...id });
   }
 
-  private describe(exception: unknown, request: Request): ErrorBody {
+  private describe(exception: unknown, request: Request, requestId?: string): ErrorBody {
     const body = known(exception);
     if (!body) {
-      return this.internal(exception, request);
+      return this.internal(exception, request, requestId);
     }
     // RFC 6749 §5.2: a malformed request to an OAuth endpoint is invalid_request.
     if (request.path.startsWith('/oauth/') && body.error === 'bad_request') {
@@ -144,18 +163,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   /** Anything unexpected: logged with the request id, never shown to the client. */
-  private internal(exception: unknown, request: Request): ErrorBody {
-    const requestId = typeof request.id === 'string' ? request.id : '';
+  private internal(exception: unknown, request: Request, requestId?: string): ErrorBody {
     this.logger.error(
       { err: exception, requestId, method: request.method, path: request.path },
       'Unhandled error',
     );
-    return {
-      status: 500,
-      error: 'internal_error',
-      // Errors raised before the logging middleware ran have no request id yet.
-      message: requestId ? `Internal error (request ${requestId})` : 'Internal error',
-    };
+    // The body's request_id leads an operator to this log line.
+    return { status: 500, error: 'internal_error', message: 'Internal error' };
   }
 
   private setHeaders(exception: unknown, response: Response): void {
