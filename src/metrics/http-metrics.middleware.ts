@@ -1,18 +1,18 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MetricsService } from './metrics.service';
 
-/** Observes every request's latency, labelled by route pattern (never the raw path). */
-@Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: MetricsService) {}
-
-  use(request: Request, response: Response, next: NextFunction): void {
+/**
+ * Observes every request's latency, labelled by route pattern (never the raw path). A plain
+ * Express middleware, installed by configureApp ahead of Nest's router: it runs on every
+ * request, so it skips the per-route proxy Nest wraps around its own middleware.
+ */
+export function httpMetrics(metrics: MetricsService): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
-    response.on('finish', () => {
+    response.once('finish', () => {
       const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      this.metrics.httpDuration.observe(
+      metrics.httpDuration.observe(
         {
           method: request.method,
           route: `${request.baseUrl}${route}`,
@@ -22,5 +22,5 @@ export class HttpMetricsMiddleware implements NestMiddleware {
       );
     });
     next();
-  }
+  };
 }
