@@ -11,13 +11,29 @@ export class PetsRepository {
     return this.repository(manager).findOneBy({ id });
   }
 
-  /** Oldest first; id breaks ties between pets created in the same millisecond. */
-  findPage(limit: number, offset: number): Promise<[Pet[], number]> {
-    return this.pets.findAndCount({
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
+  /**
+   * Oldest first; id breaks ties between pets created in the same millisecond. A deferred
+   * join: the page's ids come from the (created_at, id) index alone, so a deep offset walks
+   * index entries, not table rows; only the page's own rows are read.
+   */
+  async findPage(limit: number, offset: number): Promise<[Pet[], number]> {
+    const pageIds = this.pets
+      .createQueryBuilder('page')
+      .select('page.id')
+      .orderBy('page.created_at', 'ASC')
+      .addOrderBy('page.id', 'ASC')
+      .limit(limit)
+      .offset(offset);
+    const [pets, total] = await Promise.all([
+      this.pets
+        .createQueryBuilder('pet')
+        .where(`pet.id IN (${pageIds.getQuery()})`)
+        .orderBy('pet.created_at', 'ASC')
+        .addOrderBy('pet.id', 'ASC')
+        .getMany(),
+      this.pets.count(),
+    ]);
+    return [pets, total];
   }
 
   async insert(manager: EntityManager, pet: Pet): Promise<void> {
