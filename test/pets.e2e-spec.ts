@@ -389,3 +389,45 @@ describe('pets pagination (CONTRACT §2)', () => {
     expect(response.body).toEqual({ items: twins, total: 8, limit: 20, offset: 5 });
   });
 });
+
+describe('GET /benchmark/pets/{id}: the public twin npm run bench measures the guard against', () => {
+  const NO_SUCH_ROUTE = apiError(404, 'not_found', 'No such route');
+
+  it('is off by default: 404 like an unknown route, whatever the id', async () => {
+    const t = await createTestApp();
+    try {
+      const admin = await loginAsAdmin(t);
+      const pet = await createPet(t, admin, { name: 'Rex', species: 'dog' });
+      for (const id of [pet.id, 'not-a-uuid']) {
+        const response = await call(t, 'get', `/benchmark/pets/${id}`);
+        expect(response.status).toBe(404);
+        expect(response.body).toEqual(NO_SUCH_ROUTE);
+      }
+      const docs = await t.http().get('/docs-json');
+      expect(Object.keys(docs.body.paths as object)).not.toContain('/benchmark/pets/{id}');
+    } finally {
+      await t.close({ drop: true });
+    }
+  });
+
+  it('with BENCHMARK_ROUTES answers what GET /pets/{id} answers, without a token', async () => {
+    const t = await createTestApp({ config: { benchmarkRoutes: true } });
+    try {
+      const admin = await loginAsAdmin(t);
+      const pet = await createPet(t, admin, { name: 'Rex', species: 'dog' });
+      const guarded = await call(t, 'get', `/pets/${pet.id}`, admin);
+      const twin = await call(t, 'get', `/benchmark/pets/${pet.id}`);
+      expect(twin.status).toBe(200);
+      expect(twin.body).toEqual(guarded.body);
+      expect((await call(t, 'get', `/benchmark/pets/${randomUUID()}`)).body).toEqual(
+        apiError(404, 'not_found', 'Pet not found'),
+      );
+      expect((await call(t, 'get', '/benchmark/pets/not-a-uuid')).status).toBe(404);
+      // Only the read: nothing else about pets is public.
+      expect((await call(t, 'post', '/benchmark/pets', undefined, { name: 'X' })).status).toBe(404);
+      expect((await call(t, 'get', '/pets/' + pet.id)).status).toBe(401);
+    } finally {
+      await t.close({ drop: true });
+    }
+  });
+});

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
     ['ACCESS_TOKEN_TTL', '0', 'ACCESS_TOKEN_TTL: must be a whole number of seconds, at least 1'],
     ['CLOCK_SKEW', '-1', 'CLOCK_SKEW: must be a whole number of seconds from 0 to 3600'],
     ['TRUST_PROXY', 'yes', 'TRUST_PROXY: must be true or false'],
+    ['BENCHMARK_ROUTES', 'on', 'BENCHMARK_ROUTES: must be true or false'],
     [
       'DATABASE_URL',
       'mysql://x',

@@ -105,6 +105,8 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) TOKEN_RATE_WINDOW?: number;
   /** Redis for counters shared by all instances; unset: each instance counts alone [none]. */
   @IsOptional() @IsString() REDIS_URL?: string;
+  /** GET /benchmark/pets/{id}: GET /pets/{id} without a token, for `npm run bench` [false]. */
+  @IsOptional() @Transform(toBool) @IsBoolean() BENCHMARK_ROUTES?: boolean;
 }
 
 const VARIABLES = [
@@ -140,6 +142,7 @@ const VARIABLES = [
   'TOKEN_RATE_LIMIT',
   'TOKEN_RATE_WINDOW',
   'REDIS_URL',
+  'BENCHMARK_ROUTES',
 ] as const;
 
 const REDIS_URL_RULE = 'must be redis://[:password@]host[:port][/db] or rediss://...';
@@ -180,6 +183,7 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   TOKEN_RATE_LIMIT: 'must be a whole number of requests from 0 (no limit) to 1000000',
   TOKEN_RATE_WINDOW: 'must be a whole number of seconds from 1 to 86400',
   REDIS_URL: REDIS_URL_RULE,
+  BENCHMARK_ROUTES: BOOLEAN,
 };
 
 function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
@@ -312,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     tokenRateLimit: vars.TOKEN_RATE_LIMIT ?? 600,
     tokenRateWindowSeconds: vars.TOKEN_RATE_WINDOW ?? 60,
     redisUrl: parseRedisUrl(vars.REDIS_URL),
+    benchmarkRoutes: vars.BENCHMARK_ROUTES ?? false,
   };
   if (config.eventBroker === 'kafka' && config.kafkaBrokers.length === 0) {
     throw new ConfigError('KAFKA_BROKERS: must be set (host:port,...) when EVENT_BROKER=kafka');

@@ -65,4 +65,6 @@ export abstract class SignetConfig {
   abstract readonly tokenRateWindowSeconds: number;
   /** Redis holding the rate-limit counters, shared by every instance; undefined: each instance counts in its own memory. */
   abstract readonly redisUrl: string | undefined;
+  /** BENCHMARK_ROUTES: serve GET /benchmark/pets/{id} (the public twin of GET /pets/{id}). */
+  abstract readonly benchmarkRoutes: boolean;
 }

@@ -6,13 +6,14 @@ import { AdoptionEventHandler } from './adoption-event.handler';
 import { AdoptionsRepository } from './adoptions.repository';
 import { AdoptionsService } from './adoptions.service';
 import { Pet } from './pet.entity';
+import { BenchmarkPetsController } from './benchmark-pets.controller';
 import { PetsController } from './pets.controller';
 import { PetsRepository } from './pets.repository';
 import { PetsService } from './pets.service';
 
 @Module({
   imports: [EventsModule, TypeOrmModule.forFeature([Pet, Adoption])],
-  controllers: [PetsController],
+  controllers: [PetsController, BenchmarkPetsController],
   providers: [
     PetsRepository,
     PetsService,
