@@ -65,3 +65,76 @@ describe('several instances on one database', () => {
     ).not.toContain(kid);
   });
 });
+
+/** Client registrations are cached for authentication (CLIENT_CACHE_SECONDS); how stale may they be? */
+describe('client registrations across instances (CLIENT_CACHE_SECONDS)', () => {
+  const basic = (id: string, secret: string) =>
+    `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  const token = (t: TestApp, id: string, secret: string) =>
+    t
+      .http()
+      .post('/oauth/token')
+      .set('Authorization', basic(id, secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+
+  async function twoInstances(clientCacheSeconds: number) {
+    const a = await createTestApp({ config: { clientCacheSeconds } });
+    const b = await createTestApp({ db: a.db, clock: a.clock, config: { clientCacheSeconds } });
+    const admin = await loginAsAdmin(a);
+    const created = await a
+      .http()
+      .post('/admin/clients')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ client_name: 'cached', scope: 'pets:read' })
+      .expect(201);
+    const { client_id: id, client_secret: secret } = created.body as {
+      client_id: string;
+      client_secret: string;
+    };
+    const close = async () => {
+      await b.close();
+      await a.close({ drop: true });
+    };
+    return { a, b, admin, id, secret, close };
+  }
+
+  it('a secret rotated on A: refused on A at once, on B once its cached copy is older than the limit', async () => {
+    const { a, b, admin, id, secret, close } = await twoInstances(1);
+    try {
+      expect((await token(b, id, secret)).status).toBe(200); // B caches the registration
+      const rotated = await a
+        .http()
+        .post(`/admin/clients/${id}/secret`)
+        .set('Authorization', `Bearer ${admin}`)
+        .send({});
+      expect(rotated.status).toBe(200);
+      const fresh = (rotated.body as { client_secret: string }).client_secret;
+      expect((await token(a, id, secret)).status).toBe(401);
+      expect((await token(a, id, fresh)).status).toBe(200);
+      // Within the second B may still know the old registration; after it, never.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await token(b, id, secret)).status).toBe(401);
+      expect((await token(b, id, fresh)).status).toBe(200);
+    } finally {
+      await close();
+    }
+  });
+
+  it('CLIENT_CACHE_SECONDS=0: a client deleted on A is refused on B at once', async () => {
+    const { a, b, admin, id, secret, close } = await twoInstances(0);
+    try {
+      expect((await token(b, id, secret)).status).toBe(200);
+      await a
+        .http()
+        .delete(`/admin/clients/${id}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(204);
+      const refused = await token(b, id, secret);
+      expect(refused.status).toBe(401);
+      expect((refused.body as { error: string }).error).toBe('invalid_client');
+    } finally {
+      await close();
+    }
+  });
+});

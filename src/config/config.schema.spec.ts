@@ -63,6 +63,11 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'yes', 'TRUST_PROXY: must be true or false'],
     ['BENCHMARK_ROUTES', 'on', 'BENCHMARK_ROUTES: must be true or false'],
     [
+      'CLIENT_CACHE_SECONDS',
+      '301',
+      'CLIENT_CACHE_SECONDS: must be a whole number of seconds from 0 to 300',
+    ],
+    [
       'DATABASE_URL',
       'mysql://x',
       'DATABASE_URL must be sqlite:<path> or postgres://user:pass@host:port/db',

@@ -105,6 +105,8 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) TOKEN_RATE_WINDOW?: number;
   /** Redis for counters shared by all instances; unset: each instance counts alone [none]. */
   @IsOptional() @IsString() REDIS_URL?: string;
+  /** Seconds a client registration read for authentication is reused; 0: read every time [2]. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) CLIENT_CACHE_SECONDS?: number;
   /** GET /benchmark/pets/{id}: GET /pets/{id} without a token, for `npm run bench` [false]. */
   @IsOptional() @Transform(toBool) @IsBoolean() BENCHMARK_ROUTES?: boolean;
 }
@@ -142,6 +144,7 @@ const VARIABLES = [
   'TOKEN_RATE_LIMIT',
   'TOKEN_RATE_WINDOW',
   'REDIS_URL',
+  'CLIENT_CACHE_SECONDS',
   'BENCHMARK_ROUTES',
 ] as const;
 
@@ -183,6 +186,7 @@ const RULES: Record<(typeof VARIABLES)[number], string> = {
   TOKEN_RATE_LIMIT: 'must be a whole number of requests from 0 (no limit) to 1000000',
   TOKEN_RATE_WINDOW: 'must be a whole number of seconds from 1 to 86400',
   REDIS_URL: REDIS_URL_RULE,
+  CLIENT_CACHE_SECONDS: 'must be a whole number of seconds from 0 to 300',
   BENCHMARK_ROUTES: BOOLEAN,
 };
 
@@ -316,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SignetConfig {
     tokenRateLimit: vars.TOKEN_RATE_LIMIT ?? 600,
     tokenRateWindowSeconds: vars.TOKEN_RATE_WINDOW ?? 60,
     redisUrl: parseRedisUrl(vars.REDIS_URL),
+    clientCacheSeconds: vars.CLIENT_CACHE_SECONDS ?? 2,
     benchmarkRoutes: vars.BENCHMARK_ROUTES ?? false,
   };
   if (config.eventBroker === 'kafka' && config.kafkaBrokers.length === 0) {

@@ -65,6 +65,8 @@ export abstract class SignetConfig {
   abstract readonly tokenRateWindowSeconds: number;
   /** Redis holding the rate-limit counters, shared by every instance; undefined: each instance counts in its own memory. */
   abstract readonly redisUrl: string | undefined;
+  /** CLIENT_CACHE_SECONDS: how long a client registration read for authentication is reused. */
+  abstract readonly clientCacheSeconds: number;
   /** BENCHMARK_ROUTES: serve GET /benchmark/pets/{id} (the public twin of GET /pets/{id}). */
   abstract readonly benchmarkRoutes: boolean;
 }

@@ -1,11 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/signet-config';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // Compiled: dist/src/database → dist/migrations/*.js; under ts-jest: src/database → migrations/*.ts.
 const MIGRATIONS = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
+
+/**
+ * TypeORM calls the driver's `verbose()`, which makes node-sqlite3 wrap every Database and
+ * Statement method to capture a stack trace (`new Error()` plus `util.inspect` of the SQL and
+ * its parameters) on every call: a debugging aid that costs more than the query on a hot
+ * path. Handing TypeORM a `verbose()` that returns the module unwrapped keeps errors as they
+ * are (SQLite's own messages) without that cost.
+ */
+const SQLITE3_WITHOUT_TRACES = { verbose: (): typeof sqlite3 => sqlite3 };
 
 /** DataSource options for DATABASE_URL; entities come from each module's forFeature. */
 export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
@@ -24,5 +34,12 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
   if (database.path !== ':memory:') {
     mkdirSync(dirname(database.path), { recursive: true });
   }
-  return { ...common, type: 'sqlite', database: database.path, enableWAL: true, busyTimeout: 5000 };
+  return {
+    ...common,
+    type: 'sqlite',
+    database: database.path,
+    enableWAL: true,
+    busyTimeout: 5000,
+    driver: SQLITE3_WITHOUT_TRACES,
+  };
 }

@@ -19,6 +19,8 @@ export class KeyEncryptionService {
   private readonly current: Kek;
   /** Every KEK that may open an envelope: the current one, then KEY_ENCRYPTION_KEY_PREVIOUS. */
   private readonly keks: Kek[];
+  /** Derived keys by KEK id and purpose: HKDF once, not on every client authentication. */
+  private readonly derived = new Map<string, Buffer>();
 
   constructor(config: SignetConfig) {
     this.current = kekFromBytes(
@@ -43,11 +45,18 @@ export class KeyEncryptionService {
 
   /** A 256-bit key for `purpose`, derived from the KEK with HKDF-SHA256 (RFC 5869). */
   deriveKey(purpose: string, kekId: string = this.current.id): Buffer | undefined {
+    const cacheKey = `${kekId}\u0000${purpose}`;
+    const known = this.derived.get(cacheKey);
+    if (known) {
+      return known;
+    }
     const kek = this.keks.find((k) => k.id === kekId);
     if (!kek) {
       return undefined;
     }
-    return Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), `signet:${purpose}`, 32));
+    const key = Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), `signet:${purpose}`, 32));
+    this.derived.set(cacheKey, key);
+    return key;
   }
 
   /**

@@ -109,7 +109,7 @@ export class ClientAuthenticationService {
     if (!isStorableIdentifier(clientId, 100) || secret.length > 512) {
       throw fail('secret_malformed');
     }
-    const client = await this.clients.findWithSecretHash(clientId);
+    const client = await this.clients.findForAuthentication(clientId);
     const stored = client?.secretHash ? parseSecretHash(client.secretHash) : undefined;
     const hmacKey = stored
       ? this.encryption.deriveKey(CLIENT_SECRET_PURPOSE, stored.kekId)
@@ -158,7 +158,7 @@ export class ClientAuthenticationService {
       throw fail('assertion_malformed');
     }
     const client = isStorableIdentifier(clientId, 100)
-      ? await this.clients.findById(clientId)
+      ? await this.clients.findForAuthentication(clientId)
       : null;
     if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       throw fail(client ? 'auth_method_mismatch' : 'client_unknown');
