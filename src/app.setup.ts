@@ -130,17 +130,19 @@ export function configureApp(app: INestApplication): INestApplication {
     }),
   );
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Signet')
-      .setDescription(
-        'Token service and API guard: login, OAuth clients, JWKS, key rotation, pets API',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  // Built on the first /docs or /docs-json request, not at start-up (cold start).
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Signet')
+        .setDescription(
+          'Token service and API guard: login, OAuth clients, JWKS, key rotation, pets API',
+        )
+        .setVersion('0.1.0')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .build(),
+    );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

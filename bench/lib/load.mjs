@@ -94,6 +94,17 @@ export async function scenario(target, pid, { runs = 3, durationSeconds = 10, wa
   return summarise(results);
 }
 
+/**
+ * Load that is not measured: a server fresh from a cold start compiles its hot paths (V8's
+ * JIT) and grows its heap over its first few thousand requests, which would otherwise land
+ * in the first scenario measured on it.
+ */
+export async function settle(targets, secondsEach) {
+  for (const target of targets) {
+    await fire({ connections: CONNECTIONS, ...target, durationSeconds: secondsEach });
+  }
+}
+
 /** Two loads at once against one server (login flat out beside guarded reads). */
 export async function concurrentScenario(main, side, pid, { runs, durationSeconds, warmSeconds }) {
   const results = [];

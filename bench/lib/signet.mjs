@@ -32,6 +32,11 @@ export function signetEnv(dir, port, extra = {}) {
     // Request logs go to a file in the temp dir either way; warn keeps their cost out of the
     // comparison (the references log nothing).
     LOG_LEVEL: 'warn',
+    // GET /benchmark/pets/{id}: the public twin of the guarded route (target 1).
+    BENCHMARK_ROUTES: 'true',
+    // One client asks for thousands of tokens a second here; the per-client limit is not
+    // what is measured.
+    TOKEN_RATE_LIMIT: '0',
     ...extra,
   };
 }

@@ -17,7 +17,6 @@ import {
   KeyWithChain,
   parsePemImport,
 } from './imported-key';
-import { parsePkcs12Import } from './pkcs12';
 import { SigningKey } from './signing-key.entity';
 
 /**
@@ -85,6 +84,8 @@ export class KeyImportService {
       );
     }
     if (hasPkcs12) {
+      // pkijs is loaded on the first PKCS#12 import, not at every start-up.
+      const { parsePkcs12Import } = await import('./pkcs12');
       return parsePkcs12Import(
         Buffer.from(request.pkcs12_base64!, 'base64'),
         request.passphrase ?? '',

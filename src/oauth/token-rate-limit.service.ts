@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { TooManyAttemptsError } from '../common/errors/signet.errors';
 import { SignetConfig } from '../config/signet-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -61,6 +60,8 @@ export class TokenRateLimitService implements OnModuleInit, OnApplicationShutdow
       this.storage = this.memory;
       return;
     }
+    // Loaded only when configured: most deployments never pay for the Redis client at start-up.
+    const { ThrottlerStorageRedisService } = await import('@nest-lab/throttler-storage-redis');
     this.redis = await this.connect(this.config.redisUrl);
     this.storage = new ThrottlerStorageRedisService(this.redis);
   }
@@ -113,7 +114,8 @@ export class TokenRateLimitService implements OnModuleInit, OnApplicationShutdow
 
   /** Start-up fails fast, with one line naming the variable, when Redis cannot be reached. */
   private async connect(url: string): Promise<Redis> {
-    const redis = new Redis(url, {
+    const { default: RedisClient } = await import('ioredis');
+    const redis = new RedisClient(url, {
       lazyConnect: true,
       connectTimeout: 5_000,
       // While Redis is away, token requests fail open at once instead of waiting in a queue.

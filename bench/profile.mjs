@@ -1,0 +1,122 @@
+// Profiling helper, not part of `npm run bench`: starts the bench build of Signet (build it
+// first: npx nest build --path bench/tsconfig.build.json) on core 0, sets it up, loads each of
+// ROUTES (public,twin,guarded,jwks,token,pkj) for SECONDS and prints CPU µs per request
+// (THREADS=1: per thread). PROFILE=1 writes a V8 CPU profile to $PROFILE_DIR (/tmp/prof).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { readdirSync, readFileSync } from 'node:fs';
+function threads(pid) {
+  const out = {};
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out[`${t}:${name}`] = Number(f[11]) + Number(f[12]);
+  }
+  return out;
+}
+import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
+import { MAIN_JS, partnerKeyPair, setUp, signetEnv } from './lib/signet.mjs';
+
+pinSelf();
+const dir = mkdtempSync(join(tmpdir(), 'signet-prof-'));
+const port = await freePort();
+const flags = process.env.PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '/tmp/prof'}`]
+  : [];
+const child = spawnPinned([...flags, MAIN_JS], {
+  env: signetEnv(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}')),
+  cwd: dir,
+  logFile: join(dir, 'signet.log'),
+});
+const base = `http://127.0.0.1:${port}`;
+await waitFor200(`${base}/.well-known/openid-configuration`, {
+  child,
+  startedAt: process.hrtime.bigint(),
+});
+const partner = await partnerKeyPair();
+const ctx = await setUp(base, partner);
+const { importJWK, SignJWT } = await import('jose');
+const partnerKey = await importJWK(partner.privateJwk, 'PS256');
+const assertions = [];
+if ((process.env.ROUTES ?? '').includes('pkj')) {
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 12000; i += 1) {
+    assertions.push(
+      await new SignJWT({ jti: `p-${i}` })
+        .setProtectedHeader({ alg: 'PS256', kid: partner.privateJwk.kid })
+        .setIssuer(ctx.partnerClientId)
+        .setSubject(ctx.partnerClientId)
+        .setAudience(`${base}/oauth/token`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 290)
+        .sign(partnerKey),
+    );
+  }
+}
+const routes = {
+  public: { url: `${base}/.well-known/openid-configuration` },
+  health: { url: `${base}/health` },
+  jwks: { url: `${base}/.well-known/jwks.json` },
+  guarded: {
+    url: `${base}/pets/${ctx.petId}`,
+    headers: { authorization: `Bearer ${ctx.accessToken}` },
+  },
+  twin: { url: `${base}/benchmark/pets/${ctx.petId}` },
+  pkj: {
+    url: `${base}/oauth/token`,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        setupRequest: (req) => ({
+          ...req,
+          body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertions.pop()}`,
+        }),
+      },
+    ],
+  },
+  token: {
+    url: `${base}/oauth/token`,
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(ctx.basic).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  },
+};
+const seconds = Number(process.env.SECONDS ?? 8);
+for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {
+  const target = routes[name];
+  await new Promise((r) => autocannon({ ...target, connections: 50, duration: 2 }, r));
+  const before = cpuMicros(child.pid);
+  const th0 = threads(child.pid);
+  const t0 = Date.now();
+  const result = await new Promise((resolve, reject) =>
+    autocannon({ ...target, connections: 50, duration: seconds }, (e, r) =>
+      e ? reject(e) : resolve(r),
+    ),
+  );
+  const cpu = cpuMicros(child.pid) - before;
+  const th1 = threads(child.pid);
+  if (process.env.THREADS) {
+    console.log(
+      Object.entries(th1)
+        .map(([k, v]) => [k, v - (th0[k] ?? 0)])
+        .filter(([, d]) => d > 0)
+        .map(([k, d]) => `${k}=${d}`)
+        .join(' '),
+    );
+  }
+  const done = result['2xx'] + result.non2xx;
+  console.log(
+    `${name}: ${(result['2xx'] / ((Date.now() - t0) / 1000)).toFixed(0)} req/s, ` +
+      `${(cpu / done).toFixed(1)} µs CPU/req, non2xx ${result.non2xx}, p99 ${result.latency.p99} ms`,
+  );
+}
+child.kill('SIGINT');
+await new Promise((r) => setTimeout(r, 3000));
+await stop(child);
