@@ -26,7 +26,9 @@ const port = await freePort();
 const flags = process.env.PROFILE
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '/tmp/prof'}`]
   : [];
-const child = spawnPinned([...flags, MAIN_JS], {
+// NODE_FLAGS: extra flags for the server's node, e.g. --max-semi-space-size=32.
+const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const child = spawnPinned([...nodeFlags, ...flags, MAIN_JS], {
   env: signetEnv(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}')),
   cwd: dir,
   logFile: join(dir, 'signet.log'),

@@ -228,8 +228,8 @@ async function main() {
   const petPath = `/pets/${setup.petId}`;
   const guardedTarget = { url: `${base}${petPath}`, headers: bearer(setup.accessToken) };
   const publicTarget = { url: `${base}/benchmark${petPath}` };
-  log('settling the freshly started server (JIT, heap): 2 s each on the guarded and public routes');
-  await settle([guardedTarget, publicTarget], QUICK ? 1 : 2);
+  log('settling the freshly started server (JIT, heap): 5 s each on the guarded and public routes');
+  await settle([guardedTarget, publicTarget], QUICK ? 1 : 5);
   await measure('signetGuarded', guardedTarget, server, FULL, 420);
   // The same handler made @Public() (BENCHMARK_ROUTES): guarded − public is the guard alone.
   await measure('signetPublic', publicTarget, server, FULL, 390);
@@ -345,13 +345,12 @@ async function main() {
   const esPort = await freePort();
   const { child: es } = await signet.startSignet(esDir, esPort, { SIGNING_ALG: 'ES256' });
   const esSetup = await signet.setUp(`http://127.0.0.1:${esPort}`, partnerKey);
-  await measure(
-    'signetBasicEs256',
-    { url: `http://127.0.0.1:${esPort}/oauth/token`, requests: basicRequests(esSetup.basic) },
-    es,
-    FULL,
-    110,
-  );
+  const esTarget = {
+    url: `http://127.0.0.1:${esPort}/oauth/token`,
+    requests: basicRequests(esSetup.basic),
+  };
+  await settle([esTarget], QUICK ? 1 : 5);
+  await measure('signetBasicEs256', esTarget, es, FULL, 110);
   await stop(es);
 
   // ---- target 4: guarded reads at a steady rate, alone then beside logins flat out ----
