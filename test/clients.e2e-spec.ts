@@ -186,6 +186,22 @@ describe('admin clients API (CONTRACT §7, RFC 7591 metadata)', () => {
       expect(body).not.toHaveProperty('client_secret_expires_at');
     });
 
+    it.each(['signet-login', 'signet-events'])(
+      'answers 409 for the client_id %s, which Signet’s own tokens carry',
+      async (clientId) => {
+        const response = await asAdmin().post('/admin/clients', {
+          client_id: clientId,
+          client_name: 'Impostor',
+          scope: 'pets:read',
+        });
+        expect(response.status).toBe(409);
+        expect(response.body).toEqual(
+          apiError(409, 'conflict', 'That client_id is reserved for tokens Signet issues itself'),
+        );
+        expect((await asAdmin().get(`/admin/clients/${clientId}`)).status).toBe(404);
+      },
+    );
+
     it('answers 409 for a taken client_id, changing nothing', async () => {
       const first = await createClient({
         client_id: 'taken-id',

@@ -24,6 +24,13 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /** The clients admin API: registration (RFC 7591 metadata), changes, secret rotation. */
+/**
+ * The client_id claims of tokens Signet mints for itself: login tokens (LOGIN_CLIENT_ID,
+ * CONTRACT §3) and event tokens (EVENTS_CLIENT_ID). No registered client may carry them, so
+ * a token's client_id always says which kind it is.
+ */
+const RESERVED_CLIENT_IDS: readonly string[] = ['signet-login', 'signet-events'];
+
 @Injectable()
 export class ClientsService {
   constructor(
@@ -35,6 +42,9 @@ export class ClientsService {
   ) {}
 
   async create(dto: CreateClientDto): Promise<ClientResponse> {
+    if (dto.client_id !== undefined && RESERVED_CLIENT_IDS.includes(dto.client_id)) {
+      throw new ConflictError('That client_id is reserved for tokens Signet issues itself');
+    }
     const now = this.clock.now();
     const client: Client = {
       clientId: dto.client_id ?? randomBytes(16).toString('base64url'),
