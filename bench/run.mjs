@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { concurrentScenario, scenario, settle, stats } from './lib/load.mjs';
+import { concurrentScenario, pairedScenarios, scenario, settle, stats } from './lib/load.mjs';
 import {
   coldStart,
   freePort,
@@ -93,6 +93,23 @@ async function measure(name, target, child, wanted, reserveSeconds) {
   log(
     `  ${Math.round(s.rps.median)} req/s, ${s.cpuMicrosPerRequest.median.toFixed(1)} µs CPU/req, p99 ${s.p99.median} ms, non-2xx ${s.non2xx}`,
   );
+}
+
+/** Two scenarios measured in alternating runs (see pairedScenarios). */
+async function measurePair([nameA, targetA], [nameB, targetB], child, wanted, reserveSeconds) {
+  const settings = plan(nameA, { ...wanted, runs: wanted.runs * 2 }, reserveSeconds);
+  const each = { ...settings, runs: Math.max(1, Math.round(settings.runs / 2)) };
+  log(`${nameA} and ${nameB}, alternating: ${each.runs} × ${each.durationSeconds} s each`);
+  const [a, b] = await pairedScenarios(targetA, targetB, child.pid, each);
+  for (const [name, s] of [
+    [nameA, a],
+    [nameB, b],
+  ]) {
+    results.scenarios[name] = s;
+    log(
+      `  ${name}: ${Math.round(s.rps.median)} req/s, ${s.cpuMicrosPerRequest.median.toFixed(1)} µs CPU/req, p99 ${s.p99.median} ms, non-2xx ${s.non2xx}`,
+    );
+  }
 }
 
 async function coldStarts(name, count, makeArgs) {
@@ -230,9 +247,15 @@ async function main() {
   const publicTarget = { url: `${base}/benchmark${petPath}` };
   log('settling the freshly started server (JIT, heap): 5 s each on the guarded and public routes');
   await settle([guardedTarget, publicTarget], QUICK ? 1 : 5);
-  await measure('signetGuarded', guardedTarget, server, FULL, 420);
-  // The same handler made @Public() (BENCHMARK_ROUTES): guarded − public is the guard alone.
-  await measure('signetPublic', publicTarget, server, FULL, 390);
+  // The same handler made @Public() (BENCHMARK_ROUTES): guarded − public is the guard alone,
+  // taken from alternating runs so drift does not land on one side only.
+  await measurePair(
+    ['signetGuarded', guardedTarget],
+    ['signetPublic', publicTarget],
+    server,
+    FULL,
+    390,
+  );
   await measure('signetJwks', { url: `${base}/.well-known/jwks.json` }, server, FULL, 360);
   const jwksFile = join(tmp, 'jwks.json');
   writeFileSync(jwksFile, (await httpRequest(`${base}/.well-known/jwks.json`)).body);

@@ -105,6 +105,31 @@ export async function settle(targets, secondsEach) {
   }
 }
 
+/**
+ * Two targets on one server, their runs alternating (a, b, a, b, ...), so slow drift in the
+ * server or the machine lands on both alike: for figures that are a difference of the two.
+ */
+export async function pairedScenarios(
+  a,
+  b,
+  pid,
+  { runs = 3, durationSeconds = 10, warmSeconds = 2 },
+) {
+  const bases = [a, b].map((target) => ({ connections: CONNECTIONS, ...target }));
+  for (const base of bases) {
+    if (warmSeconds > 0) {
+      await fire({ ...base, durationSeconds: warmSeconds });
+    }
+  }
+  const results = [[], []];
+  for (let i = 0; i < runs; i += 1) {
+    for (const [j, base] of bases.entries()) {
+      results[j].push(await measuredRun({ ...base, durationSeconds }, pid));
+    }
+  }
+  return results.map((runs) => ({ ...summarise(runs), paired: true }));
+}
+
 /** Two loads at once against one server (login flat out beside guarded reads). */
 export async function concurrentScenario(main, side, pid, { runs, durationSeconds, warmSeconds }) {
   const results = [];

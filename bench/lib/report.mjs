@@ -23,8 +23,20 @@ function verdict(ok) {
 
 const med = (s, key) => s?.[key]?.median ?? NaN;
 
-/** Guard cost: CPU µs per request guarded minus the same handler public, per run medians. */
+/**
+ * Guard cost: CPU µs per request guarded minus the same handler public. Runs measured in
+ * alternation (same count) give the median of the pairwise differences; otherwise the
+ * difference of the medians.
+ */
 function guardCost(guarded, open) {
+  const g = guarded?.runs ?? [];
+  const o = open?.runs ?? [];
+  if (g.length > 0 && g.length === o.length && guarded.paired) {
+    const differences = g
+      .map((run, i) => run.cpuMicrosPerRequest - o[i].cpuMicrosPerRequest)
+      .sort((x, y) => x - y);
+    return differences[Math.floor(differences.length / 2)];
+  }
   return med(guarded, 'cpuMicrosPerRequest') - med(open, 'cpuMicrosPerRequest');
 }
 
