@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { buildServer, SignetProcess, startSignet } from '../support/server-process';
+import { buildServer, call, SignetProcess, startSignet } from '../support/server-process';
 import {
-  call,
   connect,
   countEvents,
   expectStatus,

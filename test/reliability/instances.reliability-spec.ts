@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { buildServer, SignetProcess, startSignet } from '../support/server-process';
+import { buildServer, call, SignetProcess, sleep, startSignet } from '../support/server-process';
 
 /*
  * Reliability (issue 7, items 3–5) with real processes on one PostgreSQL database: rotation
@@ -12,27 +12,6 @@ jest.setTimeout(240_000);
 const ADMIN_PASSWORD = 'reliability-admin-password';
 const kidOf = (token: string): string =>
   (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function call(url: string, init: RequestInit & { json?: unknown; token?: string } = {}) {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
-  if (init.token) {
-    headers.authorization = `Bearer ${init.token}`;
-  }
-  if (init.json !== undefined) {
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(url, {
-    ...init,
-    headers,
-    body: init.json === undefined ? init.body : JSON.stringify(init.json),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
 
 async function login(base: string, username = 'admin', password = ADMIN_PASSWORD) {
   return call(`${base}/auth/login`, { method: 'POST', json: { username, password } });

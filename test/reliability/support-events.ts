@@ -1,41 +1,11 @@
 import { Client } from 'pg';
+import { Answer, call, sleep } from '../support/server-process';
 
 /*
  * Helpers for events.reliability-spec.ts: HTTP calls to real Signet processes, and direct SQL
  * on their PostgreSQL database to count what the event consumer did.
  */
 
-export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-export interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-export async function call(
-  url: string,
-  init: RequestInit & { json?: unknown; token?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
-  if (init.token) {
-    headers.authorization = `Bearer ${init.token}`;
-  }
-  if (init.json !== undefined) {
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(url, {
-    ...init,
-    headers,
-    body: init.json === undefined ? init.body : JSON.stringify(init.json),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
-
-/** Fails with the answer unless it has the expected status. */
 export async function expectStatus(status: number, answer: Promise<Answer>): Promise<Answer> {
   const settled = await answer;
   if (settled.status !== status) {

@@ -102,3 +102,36 @@ export async function startSignet(
     },
   };
 }
+
+/** One HTTP call to a real Signet process: JSON in (json) and out, bearer token optional. */
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function call(
+  url: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (init.token) {
+    headers.authorization = `Bearer ${init.token}`;
+  }
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(url, {
+    ...init,
+    headers,
+    body: init.json === undefined ? init.body : JSON.stringify(init.json),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** Fails with the answer unless it has the expected status. */
