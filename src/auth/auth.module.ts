@@ -10,6 +10,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { ScopesGuard } from './guards/scopes.guard';
+import { RoutePolicies } from './route-policy';
 import { VerifiedTokenCache } from './verified-token.cache';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens/refresh-tokens.repository';
@@ -32,6 +33,7 @@ import { LoginThrottleService } from './throttle/login-throttle.service';
     AuthService,
     AccessTokenStrategy,
     VerifiedTokenCache,
+    RoutePolicies,
     LoginThrottleRepository,
     LoginThrottleService,
     RefreshTokensRepository,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { SignetConfig } from '../config/signet-config';
 import { KeyStore } from '../keys/key-store.service';
@@ -41,14 +41,18 @@ export class VerifiedTokenCache {
     private readonly config: SignetConfig,
   ) {}
 
-  async get(token: string): Promise<AuthenticatedPrincipal | undefined> {
+  /**
+   * Synchronous on purpose: a hit is the guard's whole cost. A kid this instance no longer
+   * publishes is a miss, and the full verification that follows reloads the keys if needed.
+   */
+  get(token: string): AuthenticatedPrincipal | undefined {
     const key = this.keyOf(token);
     const entry = this.entries.get(key);
     if (!entry) {
       return undefined;
     }
     const expired = this.clock.nowSeconds() >= entry.exp + this.config.clockSkewSeconds;
-    if (expired || !(await this.keys.verificationKey(entry.kid))) {
+    if (expired || !this.keys.isPublished(entry.kid)) {
       this.entries.delete(key);
       return undefined;
     }
@@ -68,6 +72,7 @@ export class VerifiedTokenCache {
   }
 
   private keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    // One-shot hash: no Hash object per request.
+    return hash('sha256', token, 'base64url');
   }
 }

@@ -92,6 +92,11 @@ export class KeyStore implements OnApplicationShutdown {
     return this.reloading;
   }
 
+  /** Whether `kid` is published as this instance last loaded the keys (no reload). */
+  isPublished(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   /** A published key by kid; an unknown kid triggers a rate-limited reload first. */
   async verificationKey(kid: string): Promise<VerificationKey | undefined> {
     const known = this.keys.get(kid);

@@ -1,5 +1,4 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import {
   InvalidTokenError,
@@ -12,29 +11,29 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { AccessTokenVerifier, TokenRejection } from '../../tokens/access-token.verifier';
 import { looksOpaque, OpaqueTokensService } from '../../tokens/opaque/opaque-tokens.service';
 import { ACCESS_TOKEN_STRATEGY, BEARER, RequestWithBearer } from '../access-token.strategy';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticatedPrincipal, principalFromClaims } from '../principal';
+import { RoutePolicies } from '../route-policy';
 import { VerifiedTokenCache } from '../verified-token.cache';
 
 /** Deny by default: every route needs a valid access token unless it is @Public() (401). */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  /** The counter's child for the common outcome, bound once. */
+  private readonly valid: { inc(): void };
+
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly metrics: MetricsService,
     private readonly verifier: AccessTokenVerifier,
     private readonly opaqueTokens: OpaqueTokensService,
     private readonly verifiedTokens: VerifiedTokenCache,
   ) {
     super();
+    this.valid = metrics.tokenVerifications.labels({ outcome: 'valid' });
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) {
+    if (this.policies.of(context).isPublic) {
       return true;
     }
     const request = context.switchToHttp().getRequest<RequestWithBearer>();
@@ -50,21 +49,22 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (looksOpaque(credentials.token)) {
       return this.authenticateOpaque(request, credentials.token);
     }
+    // A token verified before skips passport (synchronously), until it expires or its key is
+    // unpublished.
+    const cached = this.verifiedTokens.get(credentials.token);
+    if (cached) {
+      this.valid.inc();
+      request.user = cached;
+      return true;
+    }
     return this.authenticateJwt(context, request, credentials.token);
   }
 
-  /** A token verified before skips passport, until it expires or its key is unpublished. */
   private async authenticateJwt(
     context: ExecutionContext,
     request: RequestWithBearer,
     token: string,
   ): Promise<boolean> {
-    const cached = await this.verifiedTokens.get(token);
-    if (cached) {
-      this.metrics.tokenVerifications.inc({ outcome: 'valid' });
-      request.user = cached;
-      return true;
-    }
     if (!isCanonicalJwsCompact(token)) {
       this.metrics.tokenVerifications.inc({ outcome: 'malformed' });
       throw new InvalidTokenError('malformed');
@@ -106,7 +106,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
         reason === 'expired' ? 'The access token expired' : undefined,
       );
     }
-    this.metrics.tokenVerifications.inc({ outcome: 'valid' });
+    this.valid.inc();
     return principal;
   }
 }
