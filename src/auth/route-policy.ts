@@ -35,8 +35,7 @@ export class RoutePolicies {
       policy = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false,
         requiredScopes:
-          this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets) ??
-          [],
+          this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets) ?? [],
       };
       byHandler.set(handler, policy);
     }
