@@ -15,7 +15,9 @@ await stop(first.child);
 for (let i = 0; i < Number(process.env.TIMES ?? 1); i += 1) {
   const flags = process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/start'] : [];
   const startedAt = process.hrtime.bigint();
-  const child = spawnPinned([...flags, MAIN_JS], {
+  // NODE_FLAGS: extra flags for the server's node.
+  const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawnPinned([...nodeFlags, ...flags, MAIN_JS], {
     env: signetEnv(dir, port),
     cwd: dir,
     logFile: join(dir, 'signet.log'),
