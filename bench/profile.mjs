@@ -2,6 +2,8 @@
 // first: npx nest build --path bench/tsconfig.build.json) on core 0, sets it up, loads each of
 // ROUTES (public,twin,guarded,jwks,token,pkj) for SECONDS and prints CPU µs per request
 // (THREADS=1: per thread). PROFILE=1 writes a V8 CPU profile to $PROFILE_DIR (/tmp/prof).
+// MEM=1 prints RSS and V8 heap figures at the end (IDLE=s waits first); SNAPSHOT=1 with
+// NODE_FLAGS=--heapsnapshot-signal=SIGUSR2 also writes a heap snapshot into the server's dir.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +119,36 @@ for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {
   console.log(
     `${name}: ${(result['2xx'] / ((Date.now() - t0) / 1000)).toFixed(0)} req/s, ` +
       `${(cpu / done).toFixed(1)} µs CPU/req, non2xx ${result.non2xx}, p99 ${result.latency.p99} ms`,
+  );
+}
+if (process.env.MEM) {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  console.log(
+    status
+      .split('\n')
+      .filter((l) => /^(VmRSS|RssAnon|RssFile|VmHWM)/.test(l))
+      .join(' '),
+  );
+  const metrics = await (
+    await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ctx.adminToken ?? ''}` } })
+  ).text();
+  await new Promise((r) => setTimeout(r, Number(process.env.IDLE ?? 0) * 1000));
+  console.log(
+    readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      .split('\n')
+      .filter((l) => /^(VmRSS|RssAnon)/.test(l))
+      .join(' '),
+  );
+  if (process.env.SNAPSHOT) {
+    process.kill(child.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 15000));
+    console.log(`heap snapshot in ${dir}`);
+  }
+  console.log(
+    metrics
+      .split('\n')
+      .filter((l) => /heap_size_(used|total)_bytes |external_memory|resident/.test(l))
+      .join('\n'),
   );
 }
 child.kill('SIGINT');

