@@ -20,7 +20,7 @@ function threads(pid) {
   return out;
 }
 import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
-import { MAIN_JS, partnerKeyPair, setUp, signetEnv } from './lib/signet.mjs';
+import { MAIN_JS, partnerKeyPair, seedGrowth, setUp, signetEnv } from './lib/signet.mjs';
 
 pinSelf();
 const dir = mkdtempSync(join(tmpdir(), 'signet-prof-'));
@@ -60,7 +60,17 @@ if ((process.env.ROUTES ?? '').includes('pkj')) {
     );
   }
 }
+if (process.env.SEED) {
+  // The growth of target 7, for the `page` route: 100,000 pets (and the other rows).
+  seedGrowth(dir, ctx, { pets: 100_000, refreshTokens: 100_000, clients: 1_000 });
+}
 const routes = {
+  page: {
+    url: `${base}/pets?limit=50&offset=99950`,
+    headers: { authorization: `Bearer ${ctx.accessToken}` },
+    connections: 10,
+    overallRate: Number(process.env.RATE ?? 100),
+  },
   public: { url: `${base}/.well-known/openid-configuration` },
   health: { url: `${base}/health` },
   jwks: { url: `${base}/.well-known/jwks.json` },
@@ -95,12 +105,12 @@ const routes = {
 const seconds = Number(process.env.SECONDS ?? 8);
 for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {
   const target = routes[name];
-  await new Promise((r) => autocannon({ ...target, connections: 50, duration: 2 }, r));
+  await new Promise((r) => autocannon({ connections: 50, ...target, duration: 2 }, r));
   const before = cpuMicros(child.pid);
   const th0 = threads(child.pid);
   const t0 = Date.now();
   const result = await new Promise((resolve, reject) =>
-    autocannon({ ...target, connections: 50, duration: seconds }, (e, r) =>
+    autocannon({ connections: 50, ...target, duration: seconds }, (e, r) =>
       e ? reject(e) : resolve(r),
     ),
   );
