@@ -128,7 +128,7 @@ for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {
   const done = result['2xx'] + result.non2xx;
   console.log(
     `${name}: ${(result['2xx'] / ((Date.now() - t0) / 1000)).toFixed(0)} req/s, ` +
-      `${(cpu / done).toFixed(1)} µs CPU/req, non2xx ${result.non2xx}, p99 ${result.latency.p99} ms`,
+      `${(cpu / done).toFixed(1)} µs CPU/req, non2xx ${result.non2xx}, p50 ${result.latency.p50} p90 ${result.latency.p90} p99 ${result.latency.p99} max ${result.latency.max} ms`,
   );
 }
 if (process.env.MEM) {

@@ -28,6 +28,7 @@ const SHORT = QUICK ? TINY : { runs: 3, durationSeconds: 5, warmSeconds: 1 };
 const GROWTH = QUICK ? TINY : { runs: 1, durationSeconds: 10, warmSeconds: 2 };
 const STEADY_RATE = 500;
 const PAGE_RATE = 100;
+const PAGE_ALONE_RATE = 20;
 const GROWTH_COUNTS = { pets: 100_000, refreshTokens: 100_000, clients: 1_000, retiredKeys: 50 };
 const ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const REFS = join(signet.ROOT, 'bench', 'references');
@@ -43,7 +44,13 @@ const results = {
     node: process.version,
     loadAverageAtStart: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   },
-  settings: { connections: 50, full: FULL, steadyRate: STEADY_RATE, pageRate: PAGE_RATE },
+  settings: {
+    connections: 50,
+    full: FULL,
+    steadyRate: STEADY_RATE,
+    pageRate: PAGE_RATE,
+    pageAloneRate: PAGE_ALONE_RATE,
+  },
   shortened: [],
   scenarios: {},
   coldStart: {},
@@ -452,6 +459,20 @@ async function main() {
     },
     server,
     growth,
+    7,
+  );
+  // The same page without queueing: 10 connections at a fixed rate send in step, so the p99
+  // above includes waiting behind up to 9 other pages.
+  await measure(
+    'grownPetsPageAlone',
+    {
+      url: `${base}/pets?limit=50&offset=99950`,
+      headers: bearer(fresh.access_token),
+      connections: 1,
+      overallRate: PAGE_ALONE_RATE,
+    },
+    server,
+    { runs: 1, durationSeconds: 5, warmSeconds: 1, why: 'latency alone, reported; one 5 s run' },
     0,
   );
   results.rssMegabytes = rssMegabytes(server.pid);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
 import { apiError } from './support/errors';
@@ -349,6 +350,21 @@ describe('pets pagination (CONTRACT §2)', () => {
     });
   });
 
+  it('answers every page like a slice of the whole list, walked from either end', async () => {
+    // Pages nearer the end are found by walking the index from the end (PetsRepository).
+    for (let offset = 0; offset <= pets.length + 1; offset += 1) {
+      for (let limit = 1; limit <= pets.length + 1; limit += 1) {
+        const response = await list(`?limit=${limit}&offset=${offset}`);
+        expect([offset, limit, response.status, response.body]).toEqual([
+          offset,
+          limit,
+          200,
+          { items: pets.slice(offset, offset + limit), total: pets.length, limit, offset },
+        ]);
+      }
+    }
+  });
+
   it.each<[string, string]>([
     ['?limit=0', 'limit must not be less than 1'],
     ['?limit=101', 'limit must not be greater than 100'],
@@ -387,6 +403,66 @@ describe('pets pagination (CONTRACT §2)', () => {
     const response = await list('?offset=5');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ items: twins, total: 8, limit: 20, offset: 5 });
+  });
+});
+
+describe('pets total: kept by the database, exact whatever writes the rows', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await loginAsAdmin(t);
+  });
+  afterAll(() => t.close({ drop: true }));
+
+  const total = async () => {
+    const response = await call(t, 'get', '/pets?limit=1', admin);
+    expect(response.status).toBe(200);
+    return (response.body as { total: number }).total;
+  };
+  const counted = async () => {
+    const rows = await t.app
+      .get(DataSource)
+      .query<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM pets');
+    return Number(rows[0].n);
+  };
+
+  it('follows creations and deletions through the API and rows written straight into the table', async () => {
+    expect(await total()).toBe(0);
+    const created = [];
+    for (let i = 0; i < 3; i += 1) {
+      created.push(await createPet(t, admin, { name: `Pet ${i}`, species: 'cat' }));
+    }
+    expect(await total()).toBe(3);
+    expect((await call(t, 'delete', `/pets/${created[0].id}`, admin)).status).toBe(204);
+    expect(await total()).toBe(2);
+    // Deleting the same pet again changes nothing.
+    expect((await call(t, 'delete', `/pets/${created[0].id}`, admin)).status).toBe(404);
+    expect(await total()).toBe(2);
+
+    const dataSource = t.app.get(DataSource);
+    const postgres = dataSource.options.type === 'postgres';
+    const insert = postgres
+      ? 'INSERT INTO pets (id, name, species, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)'
+      : 'INSERT INTO pets (id, name, species, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)';
+    for (let i = 0; i < 4; i += 1) {
+      const now = Date.now() + i;
+      await dataSource.query(
+        insert,
+        postgres
+          ? [randomUUID(), `Direct ${i}`, 'dog', 'available', now]
+          : [randomUUID(), `Direct ${i}`, 'dog', 'available', now, now],
+      );
+    }
+    expect(await total()).toBe(6);
+    await dataSource.query(`DELETE FROM pets WHERE name LIKE 'Direct%'`);
+    expect(await total()).toBe(2);
+    expect(await counted()).toBe(2);
+    if (postgres) {
+      // TRUNCATE fires no row triggers; a statement trigger resets the count.
+      await dataSource.query('TRUNCATE pets');
+      expect(await total()).toBe(0);
+    }
   });
 });
 

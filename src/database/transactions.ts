@@ -28,6 +28,14 @@ export class Transactions {
     return result;
   }
 
+  /**
+   * Several reads from one snapshot: queued like `run` on SQLite (no write can land between
+   * them), REPEATABLE READ on PostgreSQL.
+   */
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.isPostgres ? this.dataSource.transaction('REPEATABLE READ', work) : this.run(work);
+  }
+
   /** Serialises this transaction with every other one holding the same lock name (PostgreSQL). */
   async lock(manager: EntityManager, name: string): Promise<void> {
     if (this.isPostgres) {
