@@ -68,7 +68,7 @@ const routes = {
   page: {
     url: `${base}/pets?limit=50&offset=99950`,
     headers: { authorization: `Bearer ${ctx.accessToken}` },
-    connections: 10,
+    connections: Number(process.env.CONNECTIONS ?? 10),
     overallRate: Number(process.env.RATE ?? 100),
   },
   public: { url: `${base}/.well-known/openid-configuration` },
@@ -79,6 +79,13 @@ const routes = {
     headers: { authorization: `Bearer ${ctx.accessToken}` },
   },
   twin: { url: `${base}/benchmark/pets/${ctx.petId}` },
+  // The guarded route at a fixed rate: CONNECTIONS (10) at RATE (100) req/s.
+  steady: {
+    url: `${base}/pets/${ctx.petId}`,
+    headers: { authorization: `Bearer ${ctx.accessToken}` },
+    connections: Number(process.env.CONNECTIONS ?? 10),
+    overallRate: Number(process.env.RATE ?? 100),
+  },
   pkj: {
     url: `${base}/oauth/token`,
     requests: [

@@ -5,7 +5,11 @@ import { cpuMicros } from './processes.mjs';
 export const CONNECTIONS = 50;
 
 /** One autocannon run; a request pool that runs dry ends the run early (and says so). */
-function fire({ url, connections, durationSeconds, requests, overallRate, headers }) {
+function fire(target) {
+  if (target.staggered && target.connections > 1) {
+    return fireStaggered(target);
+  }
+  const { url, connections, durationSeconds, requests, overallRate, headers, onResponse } = target;
   return new Promise((resolve, reject) => {
     let exhausted = false;
     const options = {
@@ -26,6 +30,9 @@ function fire({ url, connections, durationSeconds, requests, overallRate, header
       }
       resolve({ ...result, exhausted });
     });
+    if (onResponse) {
+      instance.on('response', (_client, _status, _bytes, latency) => onResponse(latency));
+    }
     function onExhausted() {
       if (!exhausted) {
         exhausted = true;
@@ -52,6 +59,41 @@ function wrapPool(template, onExhausted) {
       }
       return { ...req, body };
     },
+  };
+}
+
+/**
+ * A fixed overall rate from several connections, their starts spread over one interval: with
+ * `overallRate` alone autocannon starts every connection's timer at once, so 10 connections
+ * at 100 req/s send 10 requests together every 100 ms and the p99 measures that burst. Here
+ * one request leaves every 1/rate s. Latencies are recorded per response.
+ */
+async function fireStaggered({ connections, overallRate, durationSeconds, ...rest }) {
+  const latencies = [];
+  const runs = await Promise.all(
+    Array.from({ length: connections }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, (i * 1000) / overallRate));
+      return fire({
+        ...rest,
+        connections: 1,
+        overallRate: overallRate / connections,
+        durationSeconds,
+        onResponse: (latency) => latencies.push(latency),
+      });
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const percentile = (q) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  return {
+    '2xx': sum('2xx'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    statusCodeStats: runs[0].statusCodeStats,
+    latency: { p50: percentile(0.5), p99: percentile(0.99) },
+    exhausted: runs.some((run) => run.exhausted),
   };
 }
 

@@ -29,6 +29,19 @@ export class Transactions {
   }
 
   /**
+   * One statement, atomic by itself, so without BEGIN and COMMIT (two round trips saved). On
+   * SQLite it still waits for the transaction in progress, which it would otherwise join.
+   */
+  single<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) {
+      return work(this.dataSource.manager);
+    }
+    const result = this.queue.then(() => work(this.dataSource.manager));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
    * Several reads from one snapshot: queued like `run` on SQLite (no write can land between
    * them), REPEATABLE READ on PostgreSQL.
    */

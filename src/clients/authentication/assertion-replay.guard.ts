@@ -22,7 +22,7 @@ export class AssertionReplayGuard {
     const now = this.clock.now();
     // Kept until no instance could still accept the assertion: its exp plus the skew.
     const expiresAt = new Date((expSeconds + this.config.clockSkewSeconds) * 1000);
-    const accepted = await this.transactions.run((manager) =>
+    const accepted = await this.transactions.single((manager) =>
       this.repository.record(manager, { clientId, jti, expiresAt }),
     );
     if (now.getTime() - this.lastCleanupAt > CLEANUP_INTERVAL_MS) {

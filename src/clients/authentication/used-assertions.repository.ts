@@ -10,8 +10,8 @@ export class UsedAssertionsRepository {
 
   /**
    * Records a jti; false when it was already there (the primary key decides, across instances).
-   * On PostgreSQL the failed insert aborts the transaction and its COMMIT becomes a rollback:
-   * harmless because the insert is its only statement, so nothing may follow it in `manager`.
+   * One statement (Transactions.single): inside a PostgreSQL transaction the failed insert
+   * would abort it, so nothing may follow it in `manager`.
    */
   async record(manager: EntityManager, entry: UsedAssertion): Promise<boolean> {
     try {
