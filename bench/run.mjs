@@ -295,6 +295,22 @@ async function main() {
       { ...SHORT, why: 'only the CPU baseline of the guard cost (steady over 5 s runs)' },
       280,
     );
+    if (name === 'jose') {
+      // The latency floor of this machine for target 7's page: a bare node:http route at the
+      // page's rate and spacing (hypervisor wake-ups alone reach ~10 ms here).
+      await measure(
+        'josePublicSpread',
+        {
+          url: `${refBase}/public${petPath}`,
+          connections: 10,
+          overallRate: PAGE_RATE,
+          staggered: true,
+        },
+        child,
+        { runs: 1, durationSeconds: 5, warmSeconds: 1, why: 'latency floor, reported' },
+        270,
+      );
+    }
     await stop(child);
   }
 

@@ -161,7 +161,7 @@ export function evaluate(r) {
     '7',
     `GET /pets?limit=50&offset=99950 p99 ms at ${r.settings.pageRate} req/s, evenly spread`,
     range(s.grownPetsPage?.p99, n1),
-    '20',
+    `20; bare node:http route, same load: ${n1(s.josePublicSpread?.p99.median)}`,
     med(s.grownPetsPage, 'p99') < 20,
   );
   add(
