@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config/config.schema';
 import { SignetConfig } from './config/signet-config';
 import { StartupLogger } from './logging/startup.logger';
@@ -10,19 +9,6 @@ function fail(prefix: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${prefix}: ${message.split('\n')[0]}\n`);
   process.exit(1);
-}
-
-/**
- * Under load, V8 lets the old generation grow to ~3.5× the live heap before collecting (its
- * growing factor follows the allocation rate): ~40 MB live became ~150 MB of heap and ~260 MB
- * of RSS in `npm run bench`. Doubling at most keeps the heap near 120 MB. Tighter costs tail
- * latency on one core: at 30 % the more frequent full collections' marking steps (up to 28 ms
- * on the event loop) took the p99 of GET /pets/{id} at 100 req/s from ~12 to ~50 ms.
- * A --heap-growing-percent given on the command line wins.
- */
-const HEAP_GROWING = '--heap-growing-percent';
-if (!process.execArgv.some((flag) => flag.startsWith(HEAP_GROWING))) {
-  setFlagsFromString(`${HEAP_GROWING}=100`);
 }
 
 async function bootstrap(): Promise<void> {
