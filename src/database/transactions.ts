@@ -23,9 +23,7 @@ export class Transactions {
     if (this.isPostgres) {
       return this.dataSource.transaction(work);
     }
-    const result = this.queue.then(() => this.dataSource.transaction(work));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.inTurn(() => this.dataSource.transaction(work));
   }
 
   /**
@@ -36,9 +34,7 @@ export class Transactions {
     if (this.isPostgres) {
       return work(this.dataSource.manager);
     }
-    const result = this.queue.then(() => work(this.dataSource.manager));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.inTurn(() => work(this.dataSource.manager));
   }
 
   /**
@@ -47,6 +43,13 @@ export class Transactions {
    */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.isPostgres ? this.dataSource.transaction('REPEATABLE READ', work) : this.run(work);
+  }
+
+  /** SQLite: runs `next` once everything queued before it has settled. */
+  private inTurn<T>(next: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(next);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Serialises this transaction with every other one holding the same lock name (PostgreSQL). */
