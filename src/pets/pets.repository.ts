@@ -26,7 +26,7 @@ export class PetsRepository {
    */
   findPage(limit: number, offset: number): Promise<[Pet[], number]> {
     return this.transactions.read(async (manager) => {
-      const pets = manager.getRepository(Pet);
+      const pets = this.repository(manager);
       const total = await this.count(manager);
       const size = Math.min(limit, total - offset);
       if (size <= 0) {
