@@ -23,6 +23,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/use-sqlite.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/close-leftover-apps.ts'],
     },
     {
       ...common,
@@ -30,6 +31,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/close-leftover-apps.ts'],
     },
     {
       ...common,

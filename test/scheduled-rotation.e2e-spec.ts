@@ -9,10 +9,15 @@ const activeKid = async (t: TestApp): Promise<string> => {
   return jwks.keys[0].kid; // the JWKS lists the active key first
 };
 
+// Each instance also calls rotateIfDue() from its key-refresh timer (every
+// KEY_CACHE_REFRESH_SECONDS, 2 s by default). A tick that lands between moving the clock and the
+// test's own calls would take the rotation from them, so the timer is pushed out of the test's way.
+const rotation = { keyRotationIntervalSeconds: 3600, keyCacheRefreshSeconds: 300 };
+
 describe('scheduled rotation (KEY_ROTATION_INTERVAL)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ config: { keyRotationIntervalSeconds: 3600 } });
+    t = await createTestApp({ config: rotation });
   });
   afterAll(() => t.close({ drop: true }));
 
@@ -33,28 +38,30 @@ describe('scheduled rotation (KEY_ROTATION_INTERVAL)', () => {
   });
 
   it('does nothing when the interval is 0 (the default)', async () => {
-    const off = await createTestApp({ clock: t.clock });
-    off.clock.advanceSeconds(10 * 365 * 86400);
-    expect(await off.app.get(KeyRotationService).rotateIfDue()).toBeNull();
-    await off.close({ drop: true });
+    const off = await createTestApp({ clock: t.clock, config: { keyCacheRefreshSeconds: 300 } });
+    try {
+      off.clock.advanceSeconds(10 * 365 * 86400);
+      expect(await off.app.get(KeyRotationService).rotateIfDue()).toBeNull();
+    } finally {
+      await off.close({ drop: true });
+    }
   });
 
   // Two processes on one SQLite file are not a supported deployment; PostgreSQL's lock decides.
   (testDatabaseKind() === 'postgres' ? it : it.skip)(
     'rotates once when two instances find the key due at the same moment',
     async () => {
-      const other = await createTestApp({
-        db: t.db,
-        clock: t.clock,
-        config: { keyRotationIntervalSeconds: 3600 },
-      });
-      t.clock.advanceSeconds(3600);
-      const results = await Promise.all([
-        t.app.get(KeyRotationService).rotateIfDue(),
-        other.app.get(KeyRotationService).rotateIfDue(),
-      ]);
-      expect(results.filter((r) => r !== null)).toHaveLength(1);
-      await other.close();
+      const other = await createTestApp({ db: t.db, clock: t.clock, config: rotation });
+      try {
+        t.clock.advanceSeconds(3600);
+        const results = await Promise.all([
+          t.app.get(KeyRotationService).rotateIfDue(),
+          other.app.get(KeyRotationService).rotateIfDue(),
+        ]);
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
     },
   );
 });

@@ -32,6 +32,9 @@ export interface TestAppOptions {
   clock?: FakeClock;
 }
 
+/** Apps created in this test file and not closed yet. */
+const open = new Set<TestApp>();
+
 /** The real AppModule on a fresh database, through configureApp(), with a movable clock. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
@@ -57,19 +60,34 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   configureApp(app);
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];
-  return {
+  let closed = false;
+  const testApp: TestApp = {
     app,
     http: () => request(server),
     clock,
     config,
     db,
     close: async ({ drop = false } = {}) => {
-      await app.close();
+      open.delete(testApp);
+      if (!closed) {
+        closed = true;
+        await app.close();
+      }
       if (drop) {
         await db.drop();
       }
     },
   };
+  open.add(testApp);
+  return testApp;
+}
+
+/**
+ * Closes what a test left open, e.g. when an assertion failed before its `close()`: an app's
+ * timers would otherwise keep Jest from exiting (test/support/close-leftover-apps.ts).
+ */
+export async function closeLeftoverApps(): Promise<void> {
+  await Promise.all([...open].map((leftover) => leftover.close()));
 }
 
 const keks = new WeakMap<TestDatabase, Buffer>();
