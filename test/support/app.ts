@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/config.schema';
 import { SignetConfig } from '../../src/config/signet-config';
 import { createTestDatabase, TestDatabase } from './database';
 import { FakeClock } from './fake-clock';
+import { openApps } from './open-apps';
 
 export const ADMIN_USERNAME = 'admin';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -31,9 +32,6 @@ export interface TestAppOptions {
   db?: TestDatabase;
   clock?: FakeClock;
 }
-
-/** Apps created in this test file and not closed yet. */
-const open = new Set<TestApp>();
 
 /** The real AppModule on a fresh database, through configureApp(), with a movable clock. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,7 +66,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     db,
     close: async ({ drop = false } = {}) => {
-      open.delete(testApp);
+      openApps.delete(testApp);
       if (!closed) {
         closed = true;
         await app.close();
@@ -78,16 +76,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
     },
   };
-  open.add(testApp);
+  openApps.add(testApp);
   return testApp;
-}
-
-/**
- * Closes what a test left open, e.g. when an assertion failed before its `close()`: an app's
- * timers would otherwise keep Jest from exiting (test/support/close-leftover-apps.ts).
- */
-export async function closeLeftoverApps(): Promise<void> {
-  await Promise.all([...open].map((leftover) => leftover.close()));
 }
 
 const keks = new WeakMap<TestDatabase, Buffer>();
