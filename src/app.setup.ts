@@ -1,28 +1,35 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { BadRequestError } from './common/errors/signet.errors';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from './common/errors/signet.errors';
+import { BODY_LIMIT } from './common/http/body-limit';
+import { createHttpAdapter as createFastifyAdapter } from './common/http/http-adapter';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from './common/http/json-depth';
 import { SignetConfig } from './config/signet-config';
-import { HTTP_LOGGER, HttpLoggerMiddleware } from './logging/logging.module';
+import { HTTP_LOGGER, HttpLoggerMiddleware, requestIdFor } from './logging/logging.module';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 
-/** Bodies larger than this are answered 413; Signet's largest request is well under it. */
-export const BODY_LIMIT = '64kb';
+/** Form bodies with more parameters than this are answered 413 (no OAuth request comes near). */
+const FORM_PARAMETER_LIMIT = 100;
 
 /**
  * Runs on the raw JSON bytes before they are parsed. Every JSON endpoint takes an object, so
  * any other value (null, an array, a string) is refused here, and so is deep nesting: a 400,
- * never a stack overflow in the parser.
+ * never a stack overflow in the parser. An empty body is an empty object.
  */
-function checkJsonBody(_request: unknown, _response: unknown, body: Buffer): void {
-  const text = body.toString('utf8');
+function checkJsonBody(text: string): void {
   const first = text.trimStart().charAt(0);
   if (first !== '' && first !== '{') {
     throw new BadRequestError('bad_request', 'The request body must be a JSON object');
@@ -33,6 +40,11 @@ function checkJsonBody(_request: unknown, _response: unknown, body: Buffer): voi
       `The request body nests deeper than ${MAX_JSON_DEPTH} levels`,
     );
   }
+}
+
+/** The HTTP server (Fastify) for this configuration; main.ts and the e2e tests pass it to Nest. */
+export function createHttpAdapter(config: SignetConfig): FastifyAdapter {
+  return createFastifyAdapter({ trustProxy: config.trustProxy, genReqId: requestIdFor });
 }
 
 // Security headers (helmet). The API answers JSON only, so its pages may load nothing; the
@@ -80,28 +92,62 @@ function staticHeaders(middleware: ReturnType<typeof helmet>): ReadonlyArray<[st
   return headers;
 }
 
-function securityHeaders(request: Request, response: Response, next: NextFunction): void {
-  const headers = request.path.startsWith('/docs') ? docsHeaders : apiHeaders;
+/** Security headers and the request id's header, on every answer (an onRequest hook). */
+function requestHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const headers = request.url.startsWith('/docs') ? docsHeaders : apiHeaders;
+  // On the raw response, where pino-http's log line reads them too.
   for (const [name, value] of headers) {
-    response.setHeader(name, value);
+    reply.raw.setHeader(name, value);
   }
-  next();
+  reply.raw.setHeader('X-Request-Id', request.id);
+  done();
+}
+
+/** Bodies are read as UTF-8: a request that names another charset is refused (415). */
+function checkCharset(request: { headers: IncomingHttpHeaders }): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '');
+  if (charset && charset[1].toLowerCase() !== 'utf-8') {
+    throw new UnsupportedMediaTypeError('The request body charset is not supported');
+  }
+}
+
+/** Form bodies as Express's urlencoded parser read them (node:querystring, repeats as arrays). */
+function parseForm(
+  request: { headers: IncomingHttpHeaders },
+  body: Buffer,
+  done: (error: Error | null, body?: unknown) => void,
+): void {
+  try {
+    checkCharset(request);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  const form = parseQueryString(body.toString('utf8'), '&', '=', {
+    maxKeys: FORM_PARAMETER_LIMIT + 1,
+  });
+  if (Object.keys(form).length > FORM_PARAMETER_LIMIT) {
+    done(new PayloadTooLargeError('The request body has too many parameters'));
+    return;
+  }
+  done(null, form);
 }
 
 /** Everything an app needs besides its modules; used by main.ts and by every e2e test. */
 export function configureApp(app: INestApplication): INestApplication {
-  const express = app as NestExpressApplication;
+  const fastify = app as NestFastifyApplication;
   const config = app.get(SignetConfig);
-  express.useLogger(app.get(Logger));
-  // First of all: the request id and the log line, whatever refuses the request later.
-  express.use(app.get<HttpLoggerMiddleware>(HTTP_LOGGER));
-  express.set('trust proxy', config.trustProxy);
-  express.disable('x-powered-by');
-  // Express's automatic ETag hashes every JSON body; the JWKS, the one document clients
-  // revalidate, sets its own (computed once per key change).
-  express.set('etag', false);
-  express.use(httpMetrics(app.get(MetricsService)));
-  express.use(securityHeaders);
+  const instance = fastify.getHttpAdapter().getInstance();
+  fastify.useLogger(app.get(Logger));
+  // First of all: the log line, whatever refuses the request later. Fastify's request logger is
+  // off (a no-op that middie copies onto the raw request); pino-http's takes its place.
+  fastify.use((request: { log?: unknown }, _response: unknown, next: () => void) => {
+    request.log = undefined;
+    next();
+  });
+  fastify.use(app.get<HttpLoggerMiddleware>(HTTP_LOGGER));
+  instance.addHook('onRequest', (request, reply, done) => requestHeaders(request, reply, done));
+  instance.addHook('onResponse', httpMetrics(app.get(MetricsService)));
   if (config.corsOrigins.length > 0) {
     // Browsers may call the API from these origins; tokens travel in headers, never cookies.
     app.enableCors({
@@ -111,8 +157,33 @@ export function configureApp(app: INestApplication): INestApplication {
       maxAge: 600,
     });
   }
-  express.useBodyParser('json', { limit: BODY_LIMIT, verify: checkJsonBody });
-  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 100 });
+  const json = instance.getDefaultJsonParser('error', 'error');
+  fastify.useBodyParser('application/json', { bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    const text = body.toString('utf8');
+    try {
+      checkCharset(request);
+      checkJsonBody(text);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    void json(request as Parameters<typeof json>[0], text, (error, parsed) =>
+      // Its own messages quote the client's bytes.
+      error
+        ? done(new BadRequestError('bad_request', 'The request body is not valid JSON'))
+        : done(null, parsed),
+    );
+  });
+  fastify.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, parseForm);
+  // Any other body is read (within the limit) and left aside, as Express did: the endpoint then
+  // says what it needs, instead of a bare 415.
+  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_r, _b, done) =>
+    done(null, undefined),
+  );
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(
     new ValidationPipe({

@@ -24,17 +24,15 @@ async function bootstrap(): Promise<void> {
   }
   // The application is loaded only once the configuration is known to be good.
   const { AppModule } = await import('./app.module');
-  const { configureApp } = await import('./app.setup');
-  const app = await NestFactory.create(AppModule, {
+  const { configureApp, createHttpAdapter } = await import('./app.setup');
+  const app = await NestFactory.create(AppModule, createHttpAdapter(config), {
     bufferLogs: true,
     abortOnError: false,
     logger: new StartupLogger(),
   }).catch((error: unknown) => fail('Start-up failed', error));
   configureApp(app);
-  // Longer than the idle timeout of load balancers and HTTP clients' pools (60 s is common), so
-  // the server never closes a kept-alive connection a client is about to reuse.
+  // Above the keep-alive timeout (createHttpAdapter), as Node requires.
   const server = app.getHttpServer() as import('node:http').Server;
-  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await app
     .listen(config.port, config.host)

@@ -271,7 +271,6 @@ describe('bad input: a clear 4xx, nothing changed, never a 500 or a stack trace 
   it('answers a path with a bad percent-encoding with 400, not quoting it', async () => {
     const response = await send('GET', '/admin/users/%FF%FE', { authorization: `Bearer ${admin}` });
     expectCleanError(response);
-    // Express fails to decode the path before the logging middleware runs: no request id yet.
     expect(response.body).toEqual(
       apiError(400, 'bad_request', 'The request path is not validly percent-encoded'),
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { VerificationKey } from '../keys/key-store.service';
 import { AccessTokenVerifier, TokenRejection } from '../tokens/access-token.verifier';
@@ -19,7 +19,7 @@ export interface BearerContext {
   token: string;
   verifier: AccessTokenVerifier;
 }
-export type RequestWithBearer = Request & { [BEARER]?: BearerContext };
+export type RequestWithBearer = FastifyRequest & { user?: unknown; [BEARER]?: BearerContext };
 
 /** The "secretOrKey" passport-jwt carries from the key provider to the verifier. */
 interface ResolvedKey {

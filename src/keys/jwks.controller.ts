@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { KeyStore } from './key-store.service';
 
@@ -16,15 +16,16 @@ export class JwksController {
   /** The public keys (RFC 7517), served from a buffer rebuilt only when keys change. */
   @Get('jwks.json')
   @ApiOkResponse({ description: 'JWK Set of the published signing keys' })
-  jwks(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() response: Response): void {
+  jwks(
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
     const { body, etag } = this.keys.jwks();
-    response.setHeader('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
-    response.setHeader('ETag', etag);
+    reply.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).header('ETag', etag);
     if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
-      response.status(304).end();
+      void reply.status(304).send();
       return;
     }
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    response.status(200).end(body);
+    void reply.header('Content-Type', 'application/json; charset=utf-8').status(200).send(body);
   }
 }

@@ -29,22 +29,28 @@ const REDACT = [
 ];
 
 /**
- * The request logger (pino-http). configureApp installs it as the first Express middleware,
+ * The request logger (pino-http). configureApp installs it as the first middleware,
  * so every request has its id and its log line before anything can refuse it — the body
  * parsers included; nestjs-pino then uses the same logger (`useExisting`).
  */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
+/**
+ * The request's id (Fastify's genReqId): the caller's X-Request-Id when it is well formed, else a
+ * fresh UUID. The X-Request-Id response header (app.setup.ts), the log lines and the error
+ * bodies all carry it.
+ */
+export function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 function httpLogger(config: SignetConfig) {
   return pinoHttp<IncomingMessage, ServerResponse, never>({
     level: config.logLevel,
     redact: { paths: REDACT, censor: '[redacted]' },
-    genReqId: (request: IncomingMessage, response: ServerResponse) => {
-      const given = request.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      response.setHeader('X-Request-Id', id);
-      return id;
-    },
+    // Fastify has given the request its id (requestIdFor) before any middleware runs.
+    genReqId: (request: IncomingMessage) => request.id ?? requestIdFor(request),
     customLogLevel: (
       _request: IncomingMessage,
       response: ServerResponse,

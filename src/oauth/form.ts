@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { OAuthError } from '../common/errors/signet.errors';
 
 /** A token-endpoint form: every parameter at most once (RFC 6749 §3.2), as strings. */
@@ -12,6 +13,21 @@ const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
  * Reads a parsed application/x-www-form-urlencoded body. Unknown parameters are ignored
  * (RFC 6749 §3.2); a repeated one, or one with a control character, is invalid_request.
  */
+/**
+ * Whether a request's body is a form, as Express's `req.is()` said: a request without a body
+ * counts as an empty form; one with a body must say application/x-www-form-urlencoded.
+ */
+export function isFormEncoded(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  const hasBody =
+    headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody) {
+    return true;
+  }
+  const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded';
+}
+
 export function readForm(body: unknown, isFormEncoded: boolean): OAuthForm {
   if (!isFormEncoded) {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');

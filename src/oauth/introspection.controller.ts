@@ -1,11 +1,11 @@
 import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticationService } from '../clients/authentication/client-authentication.service';
 import { SignetConfig } from '../config/signet-config';
 import { presentedCredentials } from './client-credentials.from-request';
-import { readForm } from './form';
+import { isFormEncoded, readForm } from './form';
 import { IntrospectionFormat, IntrospectionService } from './introspection.service';
 import { RevocationService } from './revocation.service';
 
@@ -42,11 +42,11 @@ export class IntrospectionController {
   })
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
   async introspect(
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @Body() body: unknown,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Record<string, unknown>> {
-    const form = readForm(body, request.is('application/x-www-form-urlencoded') !== false);
+    const form = readForm(body, isFormEncoded(request.headers));
     const client = await this.clientAuthentication.authenticate(
       presentedCredentials(request, form, `${this.baseUrl}/introspect`),
     );
@@ -55,7 +55,7 @@ export class IntrospectionController {
       form,
       requestedFormat(request.headers.accept),
     );
-    response.type(answer.contentType);
+    void reply.type(answer.contentType);
     return answer.body;
   }
 
@@ -64,8 +64,11 @@ export class IntrospectionController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiUnauthorizedResponse({ description: 'invalid_client' })
-  async revoke(@Req() request: Request, @Body() body: unknown): Promise<Record<string, never>> {
-    const form = readForm(body, request.is('application/x-www-form-urlencoded') !== false);
+  async revoke(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+  ): Promise<Record<string, never>> {
+    const form = readForm(body, isFormEncoded(request.headers));
     const client = await this.clientAuthentication.authenticate(
       presentedCredentials(request, form, `${this.baseUrl}/revoke`),
     );

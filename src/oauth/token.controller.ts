@@ -6,12 +6,12 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { SignetConfig } from '../config/signet-config';
 import { presentedCredentials } from './client-credentials.from-request';
 import { OAuthTokenResponse } from './dto/oauth-token.response';
-import { readForm } from './form';
+import { isFormEncoded, readForm } from './form';
 import { TokenService } from './token.service';
 
 @ApiTags('oauth')
@@ -41,8 +41,8 @@ export class TokenController {
   @ApiTooManyRequestsResponse({
     description: 'too_many_requests: over TOKEN_RATE_LIMIT for this client; see Retry-After',
   })
-  token(@Req() request: Request, @Body() body: unknown): Promise<OAuthTokenResponse> {
-    const form = readForm(body, request.is('application/x-www-form-urlencoded') !== false);
+  token(@Req() request: FastifyRequest, @Body() body: unknown): Promise<OAuthTokenResponse> {
+    const form = readForm(body, isFormEncoded(request.headers));
     return this.tokens.token(form, presentedCredentials(request, form, this.tokenEndpoint));
   }
 }

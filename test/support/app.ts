@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/config.schema';
 import { SignetConfig } from '../../src/config/signet-config';
@@ -54,9 +54,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(createHttpAdapter(config), { logger: false });
   configureApp(app);
   await app.init();
+  await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   let closed = false;
   const testApp: TestApp = {

@@ -1,5 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+
+type Request = FastifyRequest & { user?: unknown };
 import { AuthenticatedPrincipal } from '../principal';
 
 /** The authenticated principal the guard attached to the request. */

@@ -37,7 +37,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       return true;
     }
     const request = context.switchToHttp().getRequest<RequestWithBearer>();
-    const credentials = parseBearer(authorizationValues(request.rawHeaders));
+    const credentials = parseBearer(authorizationValues(request.raw.rawHeaders));
     if (credentials.kind === 'none') {
       this.metrics.tokenVerifications.inc({ outcome: 'missing' });
       throw new MissingTokenError();

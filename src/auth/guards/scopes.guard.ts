@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+
+type Request = FastifyRequest & { user?: unknown };
 import { InsufficientScopeError } from '../../common/errors/signet.errors';
 import { AuthenticatedPrincipal } from '../principal';
 import { RoutePolicies } from '../route-policy';

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   InsufficientScopeError,
   InvalidTokenError,
@@ -29,80 +29,23 @@ const STATUS_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** Nest's own exceptions (validation, unknown route, body parser) in Signet's vocabulary. */
+/** Nest's own exceptions (validation, unknown route) in Signet's vocabulary. */
 function fromHttpException(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
   let message = exception.message;
-  let isValidation = false;
   if (typeof response === 'object' && response !== null && 'message' in response) {
     const raw: unknown = response.message;
     // The global ValidationPipe answers a list of constraints; Nest's other 400s one string.
-    isValidation = Array.isArray(raw);
     message = Array.isArray(raw) ? raw.map(String).join('; ') : String(raw);
   }
   if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
     message = 'No such route';
   }
-  if (status === 400 && /^Failed to decode param/.test(message)) {
-    // Express's URIError for a bad percent-encoding in the path quotes the client's bytes.
-    message = 'The request path is not validly percent-encoded';
-  }
-  if (status === 400 && !isValidation && /JSON|Unexpected token|position \d+/i.test(message)) {
-    // Nest turns body-parser's SyntaxError into a 400 whose message quotes the client's
-    // bytes; say what is wrong instead.
-    message = INVALID_JSON;
-  }
   return { status, error: STATUS_CODES[status] ?? `http_${status}`, message };
 }
 
-const INVALID_JSON = 'The request body is not valid JSON';
-
-/** Safe messages for the `type` of body-parser's http-errors (their own messages quote input). */
-const BODY_ERROR_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': INVALID_JSON,
-  'entity.too.large': 'The request body is too large',
-  'parameters.too.many': 'The request body has too many parameters',
-  'charset.unsupported': 'The request body charset is not supported',
-  'encoding.unsupported': 'The request body content encoding is not supported',
-  'request.aborted': 'The request was aborted',
-  'request.size.invalid': 'The request body size does not match its Content-Length',
-};
-
-/**
- * Client errors raised before Nest sees the request (body-parser, raw-body, express): an
- * http-errors object with a 4xx `status`, `expose: true` and a `type`. Only Nest maps
- * SyntaxError itself; the others (413, 415, ...) would otherwise become a 500.
- */
-function fromBodyParserError(exception: unknown): ErrorBody | undefined {
-  if (typeof exception !== 'object' || exception === null) {
-    return undefined;
-  }
-  const { status, expose, type, limit } = exception as Record<string, unknown>;
-  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
-    return undefined;
-  }
-  let message =
-    (typeof type === 'string' ? BODY_ERROR_MESSAGES[type] : undefined) ??
-    'The request could not be read';
-  if (type === 'entity.too.large' && typeof limit === 'number') {
-    message = `The request body is larger than ${limit} bytes`;
-  }
-  return { status, error: STATUS_CODES[status] ?? `http_${status}`, message };
-}
-
-/**
- * The id pino-http gave the request (logging.module.ts), or failing that the X-Request-Id
- * already answered. Errors raised before the logging middleware ran (the body parsers run
- * first) have neither; their body then carries no request_id rather than an id no log has.
- */
-function requestIdOf(request: Request, response: Response): string | undefined {
-  if (typeof request.id === 'string' && request.id !== '') {
-    return request.id;
-  }
-  const header = response.getHeader('X-Request-Id');
-  return typeof header === 'string' && header !== '' ? header : undefined;
-}
+const pathOf = (request: FastifyRequest): string => request.url.split('?')[0];
 
 /** The body of an error a client caused, or undefined for an unexpected one. */
 function known(exception: unknown): ErrorBody | undefined {
@@ -112,7 +55,7 @@ function known(exception: unknown): ErrorBody | undefined {
   if (exception instanceof HttpException) {
     return fromHttpException(exception);
   }
-  return fromBodyParserError(exception);
+  return undefined;
 }
 
 /**
@@ -126,64 +69,73 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    if (response.headersSent) {
-      return;
-    }
-    const requestId = requestIdOf(request, response);
-    const body = this.describe(exception, request, requestId);
-    // Issue 7 item 7: every error body carries the id of the X-Request-Id header and log lines.
-    const id = requestId === undefined ? {} : { request_id: requestId };
-    this.setHeaders(exception, response);
-    if (request.path.startsWith('/oauth/')) {
-      // RFC 6749 §5.1: token responses and their errors must not be cached. Clients ignore
-      // members of the §5.2 error body they do not know, such as request_id.
-      response.setHeader('Cache-Control', 'no-store');
-      response
-        .status(body.status)
-        .json({ error: body.error, error_description: body.message, ...id });
-      return;
-    }
-    response
-      .status(body.status)
-      .json({ statusCode: body.status, error: body.error, message: body.message, ...id });
+    this.answer(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 
-  private describe(exception: unknown, request: Request, requestId?: string): ErrorBody {
+  /** Also answers the errors Fastify raises before routing (http-adapter.ts). */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    if (reply.sent) {
+      return;
+    }
+    // Issue 7 item 7: every error body carries the id of the X-Request-Id header and log lines.
+    const requestId = request.id;
+    const path = pathOf(request);
+    const body = this.describe(exception, request, path, requestId);
+    this.setHeaders(exception, reply);
+    reply.header('X-Request-Id', requestId);
+    if (path.startsWith('/oauth/')) {
+      // RFC 6749 §5.1: token responses and their errors must not be cached. Clients ignore
+      // members of the §5.2 error body they do not know, such as request_id.
+      reply.header('Cache-Control', 'no-store');
+      void reply
+        .status(body.status)
+        .send({ error: body.error, error_description: body.message, request_id: requestId });
+      return;
+    }
+    void reply.status(body.status).send({
+      statusCode: body.status,
+      error: body.error,
+      message: body.message,
+      request_id: requestId,
+    });
+  }
+
+  private describe(
+    exception: unknown,
+    request: FastifyRequest,
+    path: string,
+    requestId: string,
+  ): ErrorBody {
     const body = known(exception);
     if (!body) {
-      return this.internal(exception, request, requestId);
+      return this.internal(exception, request.method, path, requestId);
     }
     // RFC 6749 §5.2: a malformed request to an OAuth endpoint is invalid_request.
-    if (request.path.startsWith('/oauth/') && body.error === 'bad_request') {
+    if (path.startsWith('/oauth/') && body.error === 'bad_request') {
       return { ...body, error: 'invalid_request' };
     }
     return body;
   }
 
   /** Anything unexpected: logged with the request id, never shown to the client. */
-  private internal(exception: unknown, request: Request, requestId?: string): ErrorBody {
-    this.logger.error(
-      { err: exception, requestId, method: request.method, path: request.path },
-      'Unhandled error',
-    );
+  private internal(exception: unknown, method: string, path: string, requestId: string): ErrorBody {
+    this.logger.error({ err: exception, requestId, method, path }, 'Unhandled error');
     // The body's request_id leads an operator to this log line.
     return { status: 500, error: 'internal_error', message: 'Internal error' };
   }
 
-  private setHeaders(exception: unknown, response: Response): void {
+  private setHeaders(exception: unknown, reply: FastifyReply): void {
     if (exception instanceof MissingTokenError) {
-      response.setHeader('WWW-Authenticate', 'Bearer realm="signet"');
+      reply.header('WWW-Authenticate', 'Bearer realm="signet"');
     } else if (exception instanceof InvalidTokenError) {
-      response.setHeader('WWW-Authenticate', 'Bearer realm="signet", error="invalid_token"');
+      reply.header('WWW-Authenticate', 'Bearer realm="signet", error="invalid_token"');
     } else if (exception instanceof InsufficientScopeError) {
       const scope = exception.requiredScopes.join(' ');
-      response.setHeader('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+      reply.header('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
     } else if (exception instanceof TooManyAttemptsError) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      reply.header('Retry-After', String(exception.retryAfterSeconds));
     } else if (exception instanceof OAuthError && exception.basicChallenge) {
-      response.setHeader('WWW-Authenticate', 'Basic realm="signet"');
+      reply.header('WWW-Authenticate', 'Basic realm="signet"');
     }
   }
 }

@@ -25,6 +25,16 @@ export class BadRequestError extends SignetError {
   }
 }
 
+export class PayloadTooLargeError extends SignetError {
+  readonly status = 413;
+  readonly error = 'payload_too_large';
+}
+
+export class UnsupportedMediaTypeError extends SignetError {
+  readonly status = 415;
+  readonly error = 'unsupported_media_type';
+}
+
 export class NotFoundError extends SignetError {
   readonly status = 404;
   readonly error = 'not_found';
