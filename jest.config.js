@@ -10,7 +10,9 @@ const common = {
   transform: {
     '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|canonicalize|content-disposition|@fastify/static)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|openid-client|oauth4webapi|canonicalize|content-disposition|@fastify/static)/)',
+  ],
 };
 
 module.exports = {

@@ -414,7 +414,6 @@ describe('private_key_jwt client authentication (RFC 7523, CONTRACT §6)', () =>
       const response = await api.token(api.withAssertion('a'.repeat(1024 * 1024)));
       expect(performance.now() - started).toBeLessThan(1000);
       expect(response.status).toBe(413);
-      // Refused by the body parser before the request has an id (test/support/errors.ts).
       expect(response.body).toEqual(
         oauthError('payload_too_large', 'The request body is larger than 65536 bytes'),
       );
