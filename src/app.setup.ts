@@ -92,15 +92,14 @@ function staticHeaders(middleware: ReturnType<typeof helmet>): ReadonlyArray<[st
   return headers;
 }
 
-/** Security headers and the request id's header, on every answer (an onRequest hook). */
-function requestHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+/** Security headers and the request id's header, on every answer. */
+function setRequestHeaders(request: FastifyRequest, reply: FastifyReply): void {
   const headers = request.url.startsWith('/docs') ? docsHeaders : apiHeaders;
   // On the raw response, where pino-http's log line reads them too.
   for (const [name, value] of headers) {
     reply.raw.setHeader(name, value);
   }
   reply.raw.setHeader('X-Request-Id', request.id);
-  done();
 }
 
 /** Bodies are read as UTF-8: a request that names another charset is refused (415). */
@@ -139,14 +138,14 @@ export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(SignetConfig);
   const instance = fastify.getHttpAdapter().getInstance();
   fastify.useLogger(app.get(Logger));
-  // First of all: the log line, whatever refuses the request later. Fastify's request logger is
-  // off (a no-op that middie copies onto the raw request); pino-http's takes its place.
-  fastify.use((request: { log?: unknown }, _response: unknown, next: () => void) => {
-    request.log = undefined;
-    next();
+  // First of all: the headers and the log line, whatever refuses the request later.
+  const httpLogger = app.get<HttpLoggerMiddleware>(HTTP_LOGGER);
+  instance.addHook('onRequest', (request, reply, done) => {
+    setRequestHeaders(request, reply);
+    Object.assign(request.raw, { id: request.id });
+    httpLogger(request.raw, reply.raw);
+    done();
   });
-  fastify.use(app.get<HttpLoggerMiddleware>(HTTP_LOGGER));
-  instance.addHook('onRequest', (request, reply, done) => requestHeaders(request, reply, done));
   instance.addHook('onResponse', httpMetrics(app.get(MetricsService)));
   if (config.corsOrigins.length > 0) {
     // Browsers may call the API from these origins; tokens travel in headers, never cookies.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Options } from 'pino-http';
 import type request from 'supertest';
-import { createTestApp, TestApp } from './support/app';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, createTestApp, TestApp } from './support/app';
 import { apiError, ApiErrorBody, oauthError, OAuthErrorBody } from './support/errors';
 
 /*
@@ -163,6 +163,28 @@ describe('request ids in error bodies and log lines (CONTRACT §2, issue 7 item 
       'POST',
       '/auth/login',
     );
+  });
+
+  it('writes the id into the warning of a reused refresh token, a line from inside the request', async () => {
+    const login = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD });
+    const refreshToken = (login.body as { refresh_token: string }).refresh_token;
+    expect(
+      (await t.http().post('/auth/refresh').send({ refresh_token: refreshToken })).status,
+    ).toBe(200);
+    const reused = await t.http().post('/auth/refresh').send({ refresh_token: refreshToken });
+    expect(reused.status).toBe(401);
+    const id = reused.headers['x-request-id'];
+    expect(id).toMatch(UUID);
+    expect(await logLinesOf(id)).toEqual([completedLine(id, 'POST', '/auth/refresh', 401)]);
+    const warnings = mockLogLines
+      .map((line) => JSON.parse(line) as LogLine & { requestId?: unknown })
+      .filter((line) => line.msg === 'Refresh token reused: chain revoked');
+    expect(warnings).toEqual([
+      expect.objectContaining({ level: WARN, requestId: id, chainId: expect.any(String) }),
+    ]);
   });
 
   it('gives two requests two ids', async () => {

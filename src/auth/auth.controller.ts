@@ -5,6 +5,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { RequestId } from '../common/http/request-id.decorator';
 import { AuthService } from './auth.service';
 import { Principal } from './decorators/principal.decorator';
 import { Public } from './decorators/public.decorator';
@@ -38,8 +39,8 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiUnauthorizedResponse({ description: 'invalid_grant: unknown, expired, revoked or reused' })
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenResponse> {
-    return this.auth.refresh(body.refresh_token);
+  refresh(@Body() body: RefreshTokenDto, @RequestId() requestId: string): Promise<TokenResponse> {
+    return this.auth.refresh(body.refresh_token, requestId);
   }
 
   /** Revokes the chain of a refresh token; 204 also for an unknown one. */

@@ -45,8 +45,8 @@ export class AuthService {
   }
 
   /** Rotates a refresh token; the new access token keeps the login's scopes the user still has. */
-  async refresh(refreshToken: string): Promise<TokenResponse> {
-    const rotated = await this.refreshTokens.rotate(refreshToken);
+  async refresh(refreshToken: string, requestId?: string): Promise<TokenResponse> {
+    const rotated = await this.refreshTokens.rotate(refreshToken, requestId);
     const user = await this.users.findActive(rotated.userId);
     if (!user) {
       throw new InvalidGrantError('refresh_user_deleted');

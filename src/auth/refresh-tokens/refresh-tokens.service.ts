@@ -44,8 +44,11 @@ export class RefreshTokensService {
     return token;
   }
 
-  /** Uses a token once: a successor in its chain, or InvalidGrantError (revoking on reuse). */
-  async rotate(token: string): Promise<RotatedRefreshToken> {
+  /**
+   * Uses a token once: a successor in its chain, or InvalidGrantError (revoking on reuse). The
+   * request's id, when given, goes into the reuse warning (a security event to trace).
+   */
+  async rotate(token: string, requestId?: string): Promise<RotatedRefreshToken> {
     const tokenHash = this.hashOrFail(token);
     const now = this.clock.now();
     const outcome = await this.transactions.run(async (manager) => {
@@ -75,7 +78,10 @@ export class RefreshTokensService {
       return outcome.rotated;
     }
     if (outcome.kind === 'reused') {
-      this.logger.warn({ chainId: outcome.chainId }, 'Refresh token reused: chain revoked');
+      this.logger.warn(
+        { requestId, chainId: outcome.chainId },
+        'Refresh token reused: chain revoked',
+      );
     }
     throw new InvalidGrantError(outcome.reason);
   }
