@@ -334,6 +334,23 @@ describe('private_key_jwt client authentication (RFC 7523, CONTRACT §6)', () =>
       expect(responses.map((r) => r.status).sort()).toEqual([200, 401, 401]);
     });
 
+    it('accepts each of many concurrent assertions once, refusing their replays sent with them', async () => {
+      // On SQLite, jtis that arrive together are recorded in one statement (group commit).
+      const assertions = await Promise.all(
+        Array.from({ length: 12 }, () => signAssertion(key, assertionClaims(t, clientId))),
+      );
+      const sent = [...assertions, ...assertions.slice(0, 6)];
+      const responses = await Promise.all(sent.map((a) => api.token(api.withAssertion(a))));
+      const statusesOf = (assertion: string) =>
+        responses
+          .filter((_, i) => sent[i] === assertion)
+          .map((r) => r.status)
+          .sort();
+      for (const [i, assertion] of assertions.entries()) {
+        expect(statusesOf(assertion)).toEqual(i < 6 ? [200, 401] : [200]);
+      }
+    });
+
     it('does not use up the jti of a refused assertion', async () => {
       const jti = 'refused-then-fine';
       const wrongAud = assertionClaims(t, clientId, { jti, aud: 'https://elsewhere.example' });
