@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
 import { DatabaseConfig } from '../config/signet-config';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
-
-// Compiled: dist/src/database → dist/migrations/*.js; under ts-jest: src/database → migrations/*.ts.
-const MIGRATIONS = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
 
 /**
  * TypeORM calls the driver's `verbose()`, which makes node-sqlite3 wrap every Database and
@@ -21,7 +19,7 @@ const SQLITE3_WITHOUT_TRACES = { verbose: (): typeof sqlite3 => sqlite3 };
 export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
     namingStrategy: new SnakeNamingStrategy(),
-    migrations: [MIGRATIONS],
+    migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     // Never synchronize: the schema is whatever migrations/ says it is.
     synchronize: false as const,
