@@ -52,6 +52,23 @@ describe('operations (CONTRACT §10)', () => {
         }),
       );
     });
+
+    it('answers 503 when the database takes longer than 2 s to answer', async () => {
+      const dataSource = t.app.get(DataSource);
+      // A query that never settles stands for a database that hangs.
+      const query = jest
+        .spyOn(dataSource, 'query')
+        .mockReturnValueOnce(new Promise<never>(() => undefined));
+      const started = Date.now();
+      const response = await t.http().get('/health');
+      expect(query).toHaveBeenCalledWith('SELECT 1');
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual(
+        apiError(503, 'service_unavailable', 'The database is not answering'),
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect((await t.http().get('/health')).status).toBe(200);
+    });
   });
 
   describe('GET /metrics', () => {

@@ -1,8 +1,9 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/service-unavailable.error';
+import { DatabaseHealthIndicator } from './database.health';
 
 @ApiTags('operations')
 @Public()
@@ -10,7 +11,7 @@ import { ServiceUnavailableError } from '../common/errors/service-unavailable.er
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
   ) {}
 
   /**
@@ -23,9 +24,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async check(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: 2000 }),
-      ]);
+      return await this.health.check([() => this.database.pingCheck('database', 2000)]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
         throw new ServiceUnavailableError('The database is not answering', 'database_down');
