@@ -39,4 +39,5 @@ async function bootstrap(): Promise<void> {
     .catch((error: unknown) => fail('Start-up failed', error));
 }
 
-void bootstrap();
+/** Settles once the server listens (src/start.ts waits for it to write the code cache). */
+export const started = bootstrap();

@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -308,6 +308,72 @@ describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
       firstKids = await jwksKids(first);
     });
 
+    it('serves from the bundle what the in-process tests check: docs and their assets, discovery, a verifiable token, a guarded route, metrics', async () => {
+      const login = await post(`${first.url}/auth/login`, {
+        username: 'admin',
+        password: adminPassword,
+      });
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      const { createRemoteJWKSet, jwtVerify } = await import('jose');
+      const discovery = (await (
+        await fetch(`${first.url}/.well-known/openid-configuration`)
+      ).json()) as { issuer: string; jwks_uri: string };
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+        issuer: discovery.issuer,
+      });
+      expect(payload.sub).toEqual(expect.any(String));
+
+      const pet = await post(
+        `${first.url}/pets`,
+        { name: 'Bundle', species: 'cat', age: 2 },
+        { Authorization: `Bearer ${token}` },
+      );
+      expect(pet.status).toBe(201);
+      const { id } = (await pet.json()) as { id: string };
+      const read = await fetch(`${first.url}/pets/${id}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(read.status).toBe(200);
+      expect(await read.json()).toMatchObject({ id, name: 'Bundle' });
+      expect((await fetch(`${first.url}/pets/${id}`)).status).toBe(401);
+      const invalid = await post(
+        `${first.url}/pets`,
+        { name: '', age: -1 },
+        {
+          Authorization: `Bearer ${token}`,
+        },
+      );
+      expect(invalid.status).toBe(400);
+
+      // Swagger UI's files come from swagger-ui-dist in node_modules, not from the bundle.
+      const docs = await fetch(`${first.url}/docs`);
+      expect(docs.status).toBe(200);
+      const html = await docs.text();
+      const script = /src="([^"]*swagger-ui-bundle\.js)"/.exec(html);
+      expect(script).not.toBeNull();
+      const asset = await fetch(new URL(script![1], `${first.url}/docs`));
+      expect(asset.status).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(100_000);
+      const openapi = (await (await fetch(`${first.url}/docs-json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      expect(Object.keys(openapi.paths)).toEqual(
+        expect.arrayContaining(['/auth/login', '/pets/{id}', '/oauth/token']),
+      );
+      const metrics = await fetch(`${first.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('http_request');
+
+      // The code cache is written beside the bundle once the server has run for a second.
+      const cacheFile = join(BUILD_DIR, 'build', 'signet.js.cache');
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(cacheFile) && Date.now() < deadline) {
+        await sleep(100);
+      }
+      expect(statSync(cacheFile).size).toBeGreaterThan(1_000_000);
+      expect(first.output.stderr).toBe('');
+    });
+
     it('a second start on the same ./data keeps the keys, the KEK and the admin password', async () => {
       const kek = readFileSync(join(dataDir, 'kek'), 'utf8');
       await stop(first);
@@ -326,5 +392,24 @@ describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
         await stop(second);
       }
     }, 150_000);
+  });
+
+  describe('scripts/warm-code-cache.js (the Dockerfile writes the cache at build time)', () => {
+    it('writes the code cache beside the bundle and leaves no database or key behind', () => {
+      const build = join(BUILD_DIR, 'build');
+      const cacheFile = join(build, 'signet.js.cache');
+      rmSync(cacheFile, { force: true });
+      const before = readdirSync(tmpdir()).filter((name) => name.startsWith('signet-warm-'));
+      const result = spawnSync(
+        process.execPath,
+        [join(__dirname, '..', 'scripts', 'warm-code-cache.js'), build],
+        { encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(statSync(cacheFile).size).toBeGreaterThan(1_000_000);
+      const after = readdirSync(tmpdir()).filter((name) => name.startsWith('signet-warm-'));
+      expect(after).toEqual(before);
+    }, 120_000);
   });
 });

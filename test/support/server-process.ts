@@ -10,10 +10,11 @@ import { join, relative, resolve } from 'node:path';
  */
 const ROOT = resolve(__dirname, '..', '..');
 
-/** `nest build` (with the swagger plugin, as `npm start`) into a directory of its own. */
+/** `npm run build`'s server steps (nest build with the swagger plugin, then the bundle) into a directory of its own. */
 export function buildServer(name: string): { main: string; dir: string } {
   const dir = join(ROOT, 'node_modules', '.cache', `signet-${name}-${process.pid}`);
-  const main = join(dir, 'build', 'src', 'main.js');
+  const build = join(dir, 'build');
+  const main = join(build, 'src', 'start.js');
   mkdirSync(dir, { recursive: true });
   const tsconfig = join(dir, 'tsconfig.json');
   writeFileSync(
@@ -29,8 +30,17 @@ export function buildServer(name: string): { main: string; dir: string } {
     encoding: 'utf8',
     timeout: 180_000,
   });
-  if (result.status !== 0 || !existsSync(main)) {
+  if (result.status !== 0) {
     throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  // What `npm start` runs: the bundle, through src/start.ts and its code cache.
+  const bundle = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-server.js'), build], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (bundle.status !== 0 || !existsSync(main)) {
+    throw new Error(`bundle failed:\n${bundle.stdout}\n${bundle.stderr}`);
   }
   return { main, dir };
 }
