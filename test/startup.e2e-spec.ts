@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Database, OPEN_READONLY } from 'sqlite3';
+import { MIGRATIONS } from '../migrations';
 import { testDatabaseKind } from './support/database';
 import { buildServer } from './support/server-process';
 
@@ -372,6 +374,17 @@ describeOnce('start-up of the compiled server (CONTRACT §1)', () => {
       }
       expect(statSync(cacheFile).size).toBeGreaterThan(1_000_000);
       expect(first.output.stderr).toBe('');
+    });
+
+    it('records each migration under its class name (the bundle keeps the names TypeORM reads)', async () => {
+      const database = new Database(join(dataDir, 'signet.sqlite'), OPEN_READONLY);
+      const rows = await new Promise<{ name: string }[]>((resolveRows, reject) =>
+        database.all<{ name: string }>('SELECT name FROM migrations ORDER BY id', (error, found) =>
+          error ? reject(error) : resolveRows(found),
+        ),
+      );
+      await new Promise((closed) => database.close(closed));
+      expect(rows.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
     });
 
     it('a second start on the same ./data keeps the keys, the KEK and the admin password', async () => {

@@ -35,6 +35,11 @@ describe('runWithCodeCache', () => {
     expect(run.state).toBe('none');
   });
 
+  it('reads an ASCII bundle as latin1 and any other as UTF-8', () => {
+    writeFileSync(file, "module.exports = { ascii: 'caf\\u00e9', utf8: 'café' };");
+    expect(runWithCodeCache(file, cacheFile).exports).toEqual({ ascii: 'café', utf8: 'café' });
+  });
+
   it('writes the cache (the bundle hash, then V8 data) and uses it on the next start', () => {
     expect(runWithCodeCache(file, cacheFile).writeCache()).toBe(true);
     const saved = readFileSync(cacheFile);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
@@ -33,7 +34,10 @@ export function runWithCodeCache(file: string, cacheFile: string): CachedModule 
   const hash = createHash('sha256').update(bytes).digest();
   const saved = readCache(cacheFile);
   const matches = saved !== undefined && saved.subarray(0, HASH_BYTES).equals(hash);
-  const script = new Script(wrap(bytes.toString('utf8')), {
+  // scripts/bundle-server.js writes ASCII: read as latin1, it is a one-byte string, with no
+  // UTF-8 decoding (any other file is decoded as UTF-8).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const script = new Script(wrap(source), {
     filename: file,
     cachedData: matches ? saved.subarray(HASH_BYTES) : undefined,
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -1,0 +1,83 @@
+// Profiling helper, not part of `npm run bench`: an A/B of server entries (paths under bench/dist;
+// ENTRIES=src/start.js,src/main.js by default) on the same core at the same time. Each is started
+// and set up; then, per route of ROUTES (guarded,twin,jwks,token), the entries take turns for
+// ROUNDS (3) runs of SECONDS (5) each, and the CPU µs per request of every run is printed. On
+// this VM the vCPU speed drifts by tens of per cent within minutes, so only entries measured in
+// turn, minutes apart at most, can be compared. SIGNET_ENV (JSON) adds environment variables.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
+import { partnerKeyPair, setUp, signetEnv } from './lib/signet.mjs';
+
+const DIST = new URL('./dist', import.meta.url).pathname;
+const entries = (process.env.ENTRIES ?? 'src/start.js,src/main.js').split(',');
+const seconds = Number(process.env.SECONDS ?? 5);
+const rounds = Number(process.env.ROUNDS ?? 3);
+
+function routes({ base, ctx }) {
+  return {
+    guarded: {
+      url: `${base}/pets/${ctx.petId}`,
+      headers: { authorization: `Bearer ${ctx.accessToken}` },
+    },
+    twin: { url: `${base}/benchmark/pets/${ctx.petId}` },
+    jwks: { url: `${base}/.well-known/jwks.json` },
+    token: {
+      url: `${base}/oauth/token`,
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(ctx.basic).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    },
+  };
+}
+
+const load = (target, duration) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections: 50, ...target, duration }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+
+pinSelf();
+const partner = await partnerKeyPair();
+const servers = [];
+for (const entry of entries) {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-ab-'));
+  const port = await freePort();
+  const child = spawnPinned([join(DIST, entry)], {
+    env: signetEnv(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}')),
+    cwd: dir,
+    logFile: join(dir, 'signet.log'),
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor200(`${base}/.well-known/openid-configuration`, {
+    child,
+    startedAt: process.hrtime.bigint(),
+  });
+  servers.push({ entry, child, base, ctx: await setUp(base, partner), cpu: {} });
+}
+for (const route of (process.env.ROUTES ?? 'guarded,token').split(',')) {
+  for (const server of servers) {
+    await load(routes(server)[route], 3);
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    for (const server of servers) {
+      const before = cpuMicros(server.child.pid);
+      const result = await load(routes(server)[route], seconds);
+      const perRequest = (cpuMicros(server.child.pid) - before) / (result['2xx'] + result.non2xx);
+      const runs = (server.cpu[route] ??= []);
+      runs.push(
+        `${perRequest.toFixed(0)}${result.non2xx > 0 ? ` (${result.non2xx} non-2xx)` : ''}`,
+      );
+    }
+  }
+}
+for (const server of servers) {
+  console.log(`${server.entry}: ${JSON.stringify(server.cpu)}`);
+  await stop(server.child);
+}
