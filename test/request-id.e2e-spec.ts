@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Options } from 'pino-http';
+import type { DestinationStream, LoggerOptions } from 'pino';
+import { Logger } from 'nestjs-pino';
 import type request from 'supertest';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, createTestApp, TestApp } from './support/app';
 import { apiError, ApiErrorBody, oauthError, OAuthErrorBody } from './support/errors';
@@ -9,15 +10,15 @@ import { apiError, ApiErrorBody, oauthError, OAuthErrorBody } from './support/er
  * request_id, the X-Request-Id response header and `req.id` of the request's log line are one
  * value: the caller's well-formed X-Request-Id, or a generated UUID.
  *
- * The app's own pino-http options (genReqId, serializers, redaction, levels) are kept; only the
+ * The app's own logger options (genReqId, serializers, redaction, levels) are kept; only the
  * destination changes, from stdout to this array.
  */
 const mockLogLines: string[] = [];
-jest.mock('pino-http', () => {
-  const actual = jest.requireActual<typeof import('pino-http')>('pino-http');
-  const capture = { write: (line: string) => void mockLogLines.push(line) };
-  const pinoHttp = (options: Options) => actual.pinoHttp(options, capture);
-  return Object.assign(pinoHttp, actual, { default: pinoHttp, pinoHttp });
+jest.mock('pino', () => {
+  const actual = jest.requireActual<typeof import('pino')>('pino');
+  const capture: DestinationStream = { write: (line: string) => void mockLogLines.push(line) };
+  const pino = (options: LoggerOptions) => actual.pino(options, capture);
+  return Object.assign(pino, actual, { default: pino, pino });
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -185,6 +186,36 @@ describe('request ids in error bodies and log lines (CONTRACT §2, issue 7 item 
     expect(warnings).toEqual([
       expect.objectContaining({ level: WARN, requestId: id, chainId: expect.any(String) }),
     ]);
+  });
+
+  it('redacts credentials in service lines, and writes none into request lines', async () => {
+    const secrets = {
+      password: `password-${randomBytes(6).toString('hex')}`,
+      client_secret: `secret-${randomBytes(6).toString('hex')}`,
+      refresh_token: `refresh-${randomBytes(6).toString('hex')}`,
+    };
+    t.app.get(Logger).warn({ client: 'acme', ...secrets }, 'a service line');
+    const serviceLine = mockLogLines.find((line) => line.includes('a service line'));
+    expect(JSON.parse(serviceLine!)).toMatchObject({
+      client: 'acme',
+      password: '[redacted]',
+      client_secret: '[redacted]',
+      refresh_token: '[redacted]',
+    });
+
+    const token = `${randomBytes(24).toString('base64url')}.x.y`;
+    const response = await t
+      .http()
+      .post('/auth/login?password=in-the-query')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ username: 'nobody', password: secrets.password });
+    expect(response.status).toBe(401);
+    const lines = await logLinesOf(response.headers['x-request-id']);
+    expect(lines).toHaveLength(1);
+    const written = JSON.stringify(lines);
+    for (const secret of [token, secrets.password, 'in-the-query']) {
+      expect(written).not.toContain(secret);
+    }
   });
 
   it('gives two requests two ids', async () => {

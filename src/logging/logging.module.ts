@@ -2,38 +2,44 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { LevelWithSilent } from 'pino';
+import { LevelWithSilent, Logger, pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { SignetConfig } from '../config/signet-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-// Never log credentials: headers that carry them, and any body or object field that might.
+// Never log credentials: headers that carry them, and any field that might, at the top of a line
+// or one level down (`*.password` alone does not match a top-level `password`).
+const CREDENTIAL_FIELDS = [
+  'password',
+  'current_password',
+  'new_password',
+  'client_secret',
+  'client_assertion',
+  'access_token',
+  'refresh_token',
+  'subject_token',
+  'token',
+  'privateKey',
+  'private_key_pem',
+  'passphrase',
+];
 const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.current_password',
-  '*.new_password',
-  '*.client_secret',
-  '*.client_assertion',
-  '*.access_token',
-  '*.refresh_token',
-  '*.subject_token',
-  '*.token',
-  '*.privateKey',
-  '*.private_key_pem',
-  '*.passphrase',
+  ...CREDENTIAL_FIELDS,
+  ...CREDENTIAL_FIELDS.map((field) => `*.${field}`),
 ];
 
 /**
  * The request logger (pino-http). configureApp runs it in the first Fastify onRequest hook, so
  * every request has its log line before anything can refuse it, the body parsers included;
- * nestjs-pino then writes Nest's and the services' lines through the same logger.
+ * nestjs-pino writes Nest's and the services' lines through its parent, which redacts.
  */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 
 /**
  * The request's id (Fastify's genReqId): the caller's X-Request-Id when it is well formed, else a
@@ -45,10 +51,19 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function httpLogger(config: SignetConfig) {
+/** Nest's and the services' lines: whatever fields they log, credentials are redacted. */
+function serviceLogger(config: SignetConfig): Logger {
+  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+function httpLogger(logger: Logger) {
   return pinoHttp<IncomingMessage, ServerResponse, never>({
-    level: config.logLevel,
-    redact: { paths: REDACT, censor: '[redacted]' },
+    logger,
+    // A request line holds only what these serializers pick (the request's id, method and path;
+    // the status and Signet's own response headers, which carry no credential), so it has nothing
+    // to redact. Without the paths above, the child logger made for every request no longer runs
+    // them over its bindings: ~12 µs of every request (6 % of a guarded read).
+    redact: [],
     // Fastify has given the request its id (requestIdFor) before any middleware runs.
     genReqId: (request: IncomingMessage) => request.id ?? requestIdFor(request),
     customLogLevel: (
@@ -74,10 +89,13 @@ export type HttpLoggerMiddleware = ReturnType<typeof httpLogger>;
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      providers: [{ provide: HTTP_LOGGER, inject: [SignetConfig], useFactory: httpLogger }],
-      inject: [HTTP_LOGGER],
-      useFactory: (http: HttpLoggerMiddleware) => ({
-        pinoHttp: { logger: http.logger },
+      providers: [
+        { provide: SERVICE_LOGGER, inject: [SignetConfig], useFactory: serviceLogger },
+        { provide: HTTP_LOGGER, inject: [SERVICE_LOGGER], useFactory: httpLogger },
+      ],
+      inject: [SERVICE_LOGGER],
+      useFactory: (logger: Logger) => ({
+        pinoHttp: { logger },
         useExisting: true,
         // No per-request logger bound through AsyncLocalStorage: on Node 20 it puts a hook on
         // every promise (~13 % of a token request). A service logging inside a request is given
