@@ -1,13 +1,15 @@
 // Profiling helper, not part of `npm run bench`: an A/B of server entries (paths under bench/dist;
 // ENTRIES=src/start.js,src/main.js by default) on the same core at the same time. Each is started
 // and set up; then, per route of ROUTES (guarded,twin,jwks,token), the entries take turns for
-// ROUNDS (3) runs of SECONDS (5) each, and the CPU µs per request of every run is printed. On
+// ROUNDS (3) runs of SECONDS (5) each, and the CPU µs per request of every run is printed. pkj
+// (private_key_jwt) takes ASSERTIONS (20,000) assertions per server, signed before the runs. On
 // this VM the vCPU speed drifts by tens of per cent within minutes, so only entries measured in
 // turn, minutes apart at most, can be compared. SIGNET_ENV (JSON) adds environment variables.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { importJWK, SignJWT } from 'jose';
 import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
 import { partnerKeyPair, setUp, signetEnv } from './lib/signet.mjs';
 
@@ -16,8 +18,40 @@ const entries = (process.env.ENTRIES ?? 'src/start.js,src/main.js').split(',');
 const seconds = Number(process.env.SECONDS ?? 5);
 const rounds = Number(process.env.ROUNDS ?? 3);
 
-function routes({ base, ctx }) {
+async function signAssertions({ base, ctx }, privateJwk) {
+  const key = await importJWK(privateJwk, 'PS256');
+  const now = Math.floor(Date.now() / 1000);
+  const assertions = [];
+  for (let i = 0; i < Number(process.env.ASSERTIONS ?? 20_000); i += 1) {
+    assertions.push(
+      await new SignJWT({ jti: `ab-${i}` })
+        .setProtectedHeader({ alg: 'PS256', kid: privateJwk.kid })
+        .setIssuer(ctx.partnerClientId)
+        .setSubject(ctx.partnerClientId)
+        .setAudience(`${base}/oauth/token`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 290)
+        .sign(key),
+    );
+  }
+  return assertions;
+}
+
+function routes({ base, ctx, assertions }) {
   return {
+    pkj: {
+      url: `${base}/oauth/token`,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          setupRequest: (request) => ({
+            ...request,
+            body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertions.pop()}`,
+          }),
+        },
+      ],
+    },
     guarded: {
       url: `${base}/pets/${ctx.petId}`,
       headers: { authorization: `Bearer ${ctx.accessToken}` },
@@ -59,7 +93,11 @@ for (const entry of entries) {
     child,
     startedAt: process.hrtime.bigint(),
   });
-  servers.push({ entry, child, base, ctx: await setUp(base, partner), cpu: {} });
+  const server = { entry, child, base, ctx: await setUp(base, partner), cpu: {} };
+  if (process.env.ROUTES?.includes('pkj')) {
+    server.assertions = await signAssertions(server, partner.privateJwk);
+  }
+  servers.push(server);
 }
 for (const route of (process.env.ROUTES ?? 'guarded,token').split(',')) {
   for (const server of servers) {
