@@ -185,7 +185,12 @@ export function evaluate(r) {
 
 export function printTable(rows) {
   const header = ['target', 'figure', 'Signet: median (min–max)', 'reference', 'verdict'];
-  const cells = rows.map((r) => [r.target, r.figure, r.value, r.reference, r.verdict]);
+  // A pipe inside a cell ("guarded | public") is escaped, so the table pastes into Markdown.
+  const cells = rows.map((r) =>
+    [r.target, r.figure, r.value, r.reference, r.verdict].map((v) =>
+      String(v).replaceAll('|', '\\|'),
+    ),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
   const line = (c) => `| ${c.map((v, i) => String(v).padEnd(widths[i])).join(' | ')} |`;
   const lines = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`];
