@@ -9,49 +9,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { importJWK, SignJWT } from 'jose';
 import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
-import { partnerKeyPair, setUp, signetEnv } from './lib/signet.mjs';
+import {
+  partnerAssertionRequests,
+  partnerKeyPair,
+  setUp,
+  signPartnerAssertions,
+  signetEnv,
+} from './lib/signet.mjs';
 
 const DIST = new URL('./dist', import.meta.url).pathname;
 const entries = (process.env.ENTRIES ?? 'src/start.js,src/main.js').split(',');
 const seconds = Number(process.env.SECONDS ?? 5);
 const rounds = Number(process.env.ROUNDS ?? 3);
 
-async function signAssertions({ base, ctx }, privateJwk) {
-  const key = await importJWK(privateJwk, 'PS256');
-  const now = Math.floor(Date.now() / 1000);
-  const assertions = [];
-  for (let i = 0; i < Number(process.env.ASSERTIONS ?? 20_000); i += 1) {
-    assertions.push(
-      await new SignJWT({ jti: `ab-${i}` })
-        .setProtectedHeader({ alg: 'PS256', kid: privateJwk.kid })
-        .setIssuer(ctx.partnerClientId)
-        .setSubject(ctx.partnerClientId)
-        .setAudience(`${base}/oauth/token`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 290)
-        .sign(key),
-    );
-  }
-  return assertions;
-}
-
 function routes({ base, ctx, assertions }) {
   return {
-    pkj: {
-      url: `${base}/oauth/token`,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          setupRequest: (request) => ({
-            ...request,
-            body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertions.pop()}`,
-          }),
-        },
-      ],
-    },
+    pkj: { url: `${base}/oauth/token`, requests: partnerAssertionRequests(assertions) },
     guarded: {
       url: `${base}/pets/${ctx.petId}`,
       headers: { authorization: `Bearer ${ctx.accessToken}` },
@@ -95,7 +69,12 @@ for (const entry of entries) {
   });
   const server = { entry, child, base, ctx: await setUp(base, partner), cpu: {} };
   if (process.env.ROUTES?.includes('pkj')) {
-    server.assertions = await signAssertions(server, partner.privateJwk);
+    server.assertions = await signPartnerAssertions(
+      base,
+      server.ctx,
+      partner.privateJwk,
+      Number(process.env.ASSERTIONS ?? 20_000),
+    );
   }
   servers.push(server);
 }

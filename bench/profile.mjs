@@ -20,7 +20,15 @@ function threads(pid) {
   return out;
 }
 import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
-import { MAIN_JS, partnerKeyPair, seedGrowth, setUp, signetEnv } from './lib/signet.mjs';
+import {
+  partnerAssertionRequests,
+  MAIN_JS,
+  partnerKeyPair,
+  seedGrowth,
+  setUp,
+  signPartnerAssertions,
+  signetEnv,
+} from './lib/signet.mjs';
 
 pinSelf();
 const dir = mkdtempSync(join(tmpdir(), 'signet-prof-'));
@@ -42,24 +50,9 @@ await waitFor200(`${base}/.well-known/openid-configuration`, {
 });
 const partner = await partnerKeyPair();
 const ctx = await setUp(base, partner);
-const { importJWK, SignJWT } = await import('jose');
-const partnerKey = await importJWK(partner.privateJwk, 'PS256');
-const assertions = [];
-if ((process.env.ROUTES ?? '').includes('pkj')) {
-  const now = Math.floor(Date.now() / 1000);
-  for (let i = 0; i < 12000; i += 1) {
-    assertions.push(
-      await new SignJWT({ jti: `p-${i}` })
-        .setProtectedHeader({ alg: 'PS256', kid: partner.privateJwk.kid })
-        .setIssuer(ctx.partnerClientId)
-        .setSubject(ctx.partnerClientId)
-        .setAudience(`${base}/oauth/token`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 290)
-        .sign(partnerKey),
-    );
-  }
-}
+const assertions = (process.env.ROUTES ?? '').includes('pkj')
+  ? await signPartnerAssertions(base, ctx, partner.privateJwk, 12_000)
+  : [];
 if (process.env.SEED) {
   // The growth of target 7, for the `page` route: 100,000 pets (and the other rows).
   seedGrowth(dir, ctx, { pets: 100_000, refreshTokens: 100_000, clients: 1_000 });
@@ -86,19 +79,7 @@ const routes = {
     connections: Number(process.env.CONNECTIONS ?? 10),
     overallRate: Number(process.env.RATE ?? 100),
   },
-  pkj: {
-    url: `${base}/oauth/token`,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        setupRequest: (req) => ({
-          ...req,
-          body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertions.pop()}`,
-        }),
-      },
-    ],
-  },
+  pkj: { url: `${base}/oauth/token`, requests: partnerAssertionRequests(assertions) },
   token: {
     url: `${base}/oauth/token`,
     method: 'POST',

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { httpRequest, spawnPinned, waitFor200 } from './processes.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -155,6 +155,44 @@ export async function partnerKeyPair() {
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'PS256', use: 'sig' };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'PS256' };
   return { publicJwks: { keys: [publicJwk] }, privateJwk };
+}
+
+/**
+ * `count` private_key_jwt assertions (PS256, one jti each) for Signet at `base`, signed here on
+ * the harness's core (the profiling helpers; `npm run bench` signs on both cores).
+ */
+export async function signPartnerAssertions(base, { partnerClientId }, privateJwk, count) {
+  const key = await importJWK(privateJwk, 'PS256');
+  const now = Math.floor(Date.now() / 1000);
+  const assertions = [];
+  for (let i = 0; i < count; i += 1) {
+    assertions.push(
+      await new SignJWT({ jti: `p-${i}` })
+        .setProtectedHeader({ alg: 'PS256', kid: privateJwk.kid })
+        .setIssuer(partnerClientId)
+        .setSubject(partnerClientId)
+        .setAudience(`${base}/oauth/token`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 290)
+        .sign(key),
+    );
+  }
+  return assertions;
+}
+
+/** autocannon requests that each take the next assertion of `assertions`. */
+export function partnerAssertionRequests(assertions) {
+  const type = encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+  return [
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setupRequest: (request) => ({
+        ...request,
+        body: `grant_type=client_credentials&client_assertion_type=${type}&client_assertion=${assertions.pop()}`,
+      }),
+    },
+  ];
 }
 
 // ---- growth: rows copied from real ones, straight into Signet's tables -------------------
