@@ -100,12 +100,16 @@ async function measure(name, target, child, wanted, reserveSeconds) {
   );
 }
 
-/** Two scenarios measured in alternating runs (see pairedScenarios). */
+/**
+ * Two scenarios measured in alternating runs (see pairedScenarios), on one server (`child`) or
+ * on two (`[childA, childB]`: Signet and the reference it is compared with).
+ */
 async function measurePair([nameA, targetA], [nameB, targetB], child, wanted, reserveSeconds) {
   const settings = plan(nameA, { ...wanted, runs: wanted.runs * 2 }, reserveSeconds);
   const each = { ...settings, runs: Math.max(1, Math.round(settings.runs / 2)) };
   log(`${nameA} and ${nameB}, alternating: ${each.runs} × ${each.durationSeconds} s each`);
-  const [a, b] = await pairedScenarios(targetA, targetB, child.pid, each);
+  const pids = Array.isArray(child) ? child.map((c) => c.pid) : child.pid;
+  const [a, b] = await pairedScenarios(targetA, targetB, pids, each);
   for (const [name, s] of [
     [nameA, a],
     [nameB, b],
@@ -315,13 +319,8 @@ async function main() {
   }
 
   // ---- target 2 and 3: client_credentials, Signet and oidc-provider ----
-  await measure(
-    'signetBasic',
-    { url: `${base}/oauth/token`, requests: basicRequests(setup.basic) },
-    server,
-    FULL,
-    250,
-  );
+  // Each compared in alternating runs: this VM's vCPU speed drifts by tens of per cent within
+  // minutes, which one block after the other would put on one side of the ratio only.
   const oidcPort = await freePort();
   const oidcBase = `http://127.0.0.1:${oidcPort}`;
   const oidcConfig = join(tmp, 'oidc.json');
@@ -340,46 +339,47 @@ async function main() {
     `${oidcBase}/.well-known/openid-configuration`,
     { env: { PORT: String(oidcPort), CONFIG_FILE: oidcConfig }, logFile: join(tmp, 'oidc.log') },
   );
-  await measure(
-    'oidcBasic',
-    {
-      url: `${oidcBase}/token`,
-      requests: basicRequests('bench-basic:bench-basic-secret-0123456789abcdef', '/token'),
-    },
-    oidc,
+  await measurePair(
+    ['signetBasic', { url: `${base}/oauth/token`, requests: basicRequests(setup.basic) }],
+    [
+      'oidcBasic',
+      {
+        url: `${oidcBase}/token`,
+        requests: basicRequests('bench-basic:bench-basic-secret-0123456789abcdef', '/token'),
+      },
+    ],
+    [server, oidc],
     FULL,
     220,
   );
 
-  const pkjSettings = plan('signetPrivateKeyJwt', FULL, 170);
   log('signing private_key_jwt assertions (both cores, outside any timed window)');
   const signetPool = await signAssertions(
-    poolSize(results.scenarios.signetBasic.rps.max, pkjSettings),
+    poolSize(results.scenarios.signetBasic.rps.max, FULL),
     setup.partnerClientId,
     base,
     partnerKey.privateJwk,
     'signet',
   );
   const oidcPool = await signAssertions(
-    poolSize(results.scenarios.oidcBasic.rps.max, pkjSettings),
+    poolSize(results.scenarios.oidcBasic.rps.max, FULL),
     'bench-partner',
     oidcBase,
     partnerKey.privateJwk,
     'oidc',
   );
   results.settings.assertionPools = { signet: signetPool.length, oidc: oidcPool.length };
-  await measure(
-    'signetPrivateKeyJwt',
-    { url: `${base}/oauth/token`, requests: assertionRequests(signetPool) },
-    server,
-    pkjSettings,
-    170,
-  );
-  await measure(
-    'oidcPrivateKeyJwt',
-    { url: `${oidcBase}/token`, requests: assertionRequests(oidcPool, '/token') },
-    oidc,
-    pkjSettings,
+  await measurePair(
+    [
+      'signetPrivateKeyJwt',
+      { url: `${base}/oauth/token`, requests: assertionRequests(signetPool) },
+    ],
+    [
+      'oidcPrivateKeyJwt',
+      { url: `${oidcBase}/token`, requests: assertionRequests(oidcPool, '/token') },
+    ],
+    [server, oidc],
+    FULL,
     140,
   );
   await stop(oidc);

@@ -148,13 +148,14 @@ export async function settle(targets, secondsEach) {
 }
 
 /**
- * Two targets on one server, their runs alternating (a, b, a, b, ...), so slow drift in the
- * server or the machine lands on both alike: for figures that are a difference of the two.
+ * Two targets, their runs alternating (a, b, a, b, ...), so slow drift in the server or the
+ * machine lands on both alike: for figures that are a difference or a ratio of the two. `pids`
+ * is the one server's pid, or [a's, b's] for two servers (Signet and a reference).
  */
 export async function pairedScenarios(
   a,
   b,
-  pid,
+  pids,
   { runs = 3, durationSeconds = 10, warmSeconds = 2 },
 ) {
   const bases = [a, b].map((target) => ({ connections: CONNECTIONS, ...target }));
@@ -166,7 +167,9 @@ export async function pairedScenarios(
   const results = [[], []];
   for (let i = 0; i < runs; i += 1) {
     for (const [j, base] of bases.entries()) {
-      results[j].push(await measuredRun({ ...base, durationSeconds }, pid));
+      results[j].push(
+        await measuredRun({ ...base, durationSeconds }, Array.isArray(pids) ? pids[j] : pids),
+      );
     }
   }
   return results.map((runs) => ({ ...summarise(runs), paired: true }));
