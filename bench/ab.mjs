@@ -9,13 +9,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
+import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
 import {
+  basicTokenTarget,
   partnerAssertionRequests,
   partnerKeyPair,
   setUp,
   signPartnerAssertions,
-  signetEnv,
+  startSignet,
 } from './lib/signet.mjs';
 
 const DIST = new URL('./dist', import.meta.url).pathname;
@@ -32,15 +33,7 @@ function routes({ base, ctx, assertions }) {
     },
     twin: { url: `${base}/benchmark/pets/${ctx.petId}` },
     jwks: { url: `${base}/.well-known/jwks.json` },
-    token: {
-      url: `${base}/oauth/token`,
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(ctx.basic).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    },
+    token: basicTokenTarget(base, ctx.basic),
   };
 }
 
@@ -57,16 +50,9 @@ const servers = [];
 for (const entry of entries) {
   const dir = mkdtempSync(join(tmpdir(), 'signet-ab-'));
   const port = await freePort();
-  const child = spawnPinned([join(DIST, entry)], {
-    env: signetEnv(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}')),
-    cwd: dir,
-    logFile: join(dir, 'signet.log'),
-  });
+  const env = JSON.parse(process.env.SIGNET_ENV ?? '{}');
+  const { child } = await startSignet(dir, port, env, [join(DIST, entry)]);
   const base = `http://127.0.0.1:${port}`;
-  await waitFor200(`${base}/.well-known/openid-configuration`, {
-    child,
-    startedAt: process.hrtime.bigint(),
-  });
   const server = { entry, child, base, ctx: await setUp(base, partner), cpu: {} };
   if (process.env.ROUTES?.includes('pkj')) {
     server.assertions = await signPartnerAssertions(

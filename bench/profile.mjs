@@ -19,15 +19,16 @@ function threads(pid) {
   }
   return out;
 }
-import { cpuMicros, freePort, pinSelf, spawnPinned, stop, waitFor200 } from './lib/processes.mjs';
+import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
 import {
+  basicTokenTarget,
   partnerAssertionRequests,
   MAIN_JS,
   partnerKeyPair,
   seedGrowth,
   setUp,
   signPartnerAssertions,
-  signetEnv,
+  startSignet,
 } from './lib/signet.mjs';
 
 pinSelf();
@@ -38,16 +39,12 @@ const flags = process.env.PROFILE
   : [];
 // NODE_FLAGS: extra flags for the server's node, e.g. --max-semi-space-size=32.
 const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const child = spawnPinned([...nodeFlags, ...flags, MAIN_JS], {
-  env: signetEnv(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}')),
-  cwd: dir,
-  logFile: join(dir, 'signet.log'),
-});
+const { child } = await startSignet(dir, port, JSON.parse(process.env.SIGNET_ENV ?? '{}'), [
+  ...nodeFlags,
+  ...flags,
+  MAIN_JS,
+]);
 const base = `http://127.0.0.1:${port}`;
-await waitFor200(`${base}/.well-known/openid-configuration`, {
-  child,
-  startedAt: process.hrtime.bigint(),
-});
 const partner = await partnerKeyPair();
 const ctx = await setUp(base, partner);
 const assertions = (process.env.ROUTES ?? '').includes('pkj')
@@ -80,15 +77,7 @@ const routes = {
     overallRate: Number(process.env.RATE ?? 100),
   },
   pkj: { url: `${base}/oauth/token`, requests: partnerAssertionRequests(assertions) },
-  token: {
-    url: `${base}/oauth/token`,
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(ctx.basic).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  },
+  token: basicTokenTarget(base, ctx.basic),
 };
 const seconds = Number(process.env.SECONDS ?? 8);
 for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {

@@ -64,10 +64,13 @@ function randomKek(dir) {
   return keks.get(dir);
 }
 
-/** Starts Signet and waits until its discovery document answers. */
-export async function startSignet(dir, port, extra = {}) {
+/**
+ * Starts Signet and waits until its discovery document answers. `nodeArgs` replaces the entry
+ * (profiling flags, another build).
+ */
+export async function startSignet(dir, port, extra = {}, nodeArgs = [MAIN_JS]) {
   const startedAt = process.hrtime.bigint();
-  const child = spawnPinned([MAIN_JS], {
+  const child = spawnPinned(nodeArgs, {
     env: signetEnv(dir, port, extra),
     cwd: dir,
     logFile: join(dir, 'signet.log'),
@@ -178,6 +181,19 @@ export async function signPartnerAssertions(base, { partnerClientId }, privateJw
     );
   }
   return assertions;
+}
+
+/** autocannon target: client_credentials with client_secret_basic (`basic` = "id:secret"). */
+export function basicTokenTarget(base, basic) {
+  return {
+    url: `${base}/oauth/token`,
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  };
 }
 
 /** autocannon requests that each take the next assertion of `assertions`. */
