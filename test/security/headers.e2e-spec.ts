@@ -1,5 +1,15 @@
 import { createTestApp, TestApp } from '../support/app';
 
+// helmet's headers for HTML documents: the Swagger UI gets them, the JSON API does not.
+const DOCUMENT_ONLY = [
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 describe('transport security headers (helmet)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -16,17 +26,27 @@ describe('transport security headers (helmet)', () => {
       );
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
-      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
       expect(response.headers['x-powered-by']).toBeUndefined();
+      // Headers that only govern an HTML document are not sent with JSON (OWASP REST).
+      for (const header of DOCUMENT_ONLY) {
+        expect(response.headers[header]).toBeUndefined();
+      }
     },
   );
 
-  it('lets the Swagger UI load its own scripts and styles', async () => {
+  it('lets the Swagger UI load its own scripts and styles, with the document headers', async () => {
     const response = await t.http().get('/docs/');
     expect(response.status).toBe(200);
     expect(response.headers['content-security-policy']).toContain(
       "script-src 'self' 'unsafe-inline'",
     );
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    for (const header of DOCUMENT_ONLY) {
+      expect(response.headers[header]).toEqual(expect.any(String));
+    }
   });
 });
 
