@@ -33,7 +33,7 @@ function routes({ base, ctx, assertions }) {
     },
     twin: { url: `${base}/benchmark/pets/${ctx.petId}` },
     jwks: { url: `${base}/.well-known/jwks.json` },
-    token: basicTokenTarget(base, ctx.basic),
+    token: basicTokenTarget(`${base}/oauth/token`, ctx.basic),
   };
 }
 
@@ -56,8 +56,8 @@ for (const entry of entries) {
   const server = { entry, child, base, ctx: await setUp(base, partner), cpu: {} };
   if (process.env.ROUTES?.includes('pkj')) {
     server.assertions = await signPartnerAssertions(
-      base,
-      server.ctx,
+      `${base}/oauth/token`,
+      server.ctx.partnerClientId,
       partner.privateJwk,
       Number(process.env.ASSERTIONS ?? 20_000),
     );
@@ -69,6 +69,22 @@ for (const route of (process.env.ROUTES ?? 'guarded,token').split(',')) {
     await load(routes(server)[route], 3);
   }
   for (let round = 0; round < rounds; round += 1) {
+    if (process.env.TOGETHER) {
+      // All entries loaded at once, sharing core 0: the vCPU speed is the same for each.
+      const befores = servers.map((server) => cpuMicros(server.child.pid));
+      const results = await Promise.all(
+        servers.map((server) =>
+          load({ ...routes(server)[route], connections: Math.ceil(50 / servers.length) }, seconds),
+        ),
+      );
+      servers.forEach((server, i) => {
+        const done = results[i]['2xx'] + results[i].non2xx;
+        (server.cpu[route] ??= []).push(
+          ((cpuMicros(server.child.pid) - befores[i]) / done).toFixed(0),
+        );
+      });
+      continue;
+    }
     for (const server of servers) {
       const before = cpuMicros(server.child.pid);
       const result = await load(routes(server)[route], seconds);

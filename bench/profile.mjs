@@ -48,7 +48,12 @@ const base = `http://127.0.0.1:${port}`;
 const partner = await partnerKeyPair();
 const ctx = await setUp(base, partner);
 const assertions = (process.env.ROUTES ?? '').includes('pkj')
-  ? await signPartnerAssertions(base, ctx, partner.privateJwk, 12_000)
+  ? await signPartnerAssertions(
+      `${base}/oauth/token`,
+      ctx.partnerClientId,
+      partner.privateJwk,
+      12_000,
+    )
   : [];
 if (process.env.SEED) {
   // The growth of target 7, for the `page` route: 100,000 pets (and the other rows).
@@ -77,7 +82,7 @@ const routes = {
     overallRate: Number(process.env.RATE ?? 100),
   },
   pkj: { url: `${base}/oauth/token`, requests: partnerAssertionRequests(assertions) },
-  token: basicTokenTarget(base, ctx.basic),
+  token: basicTokenTarget(`${base}/oauth/token`, ctx.basic),
 };
 const seconds = Number(process.env.SECONDS ?? 8);
 for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {

@@ -15,6 +15,7 @@ import {
   spawnPinned,
   stop,
 } from './lib/processes.mjs';
+import { OIDC_BASIC, OIDC_PARTNER_CLIENT_ID, startOidcProvider } from './lib/oidc-provider.mjs';
 import { cryptoTable, evaluate, printTable, writeResults } from './lib/report.mjs';
 import * as signet from './lib/signet.mjs';
 
@@ -321,31 +322,14 @@ async function main() {
   // ---- target 2 and 3: client_credentials, Signet and oidc-provider ----
   // Each compared in alternating runs: this VM's vCPU speed drifts by tens of per cent within
   // minutes, which one block after the other would put on one side of the ratio only.
-  const oidcPort = await freePort();
-  const oidcBase = `http://127.0.0.1:${oidcPort}`;
-  const oidcConfig = join(tmp, 'oidc.json');
-  writeFileSync(
-    oidcConfig,
-    JSON.stringify({
-      basicClientId: 'bench-basic',
-      basicClientSecret: 'bench-basic-secret-0123456789abcdef',
-      partnerClientId: 'bench-partner',
-      partnerJwks: partnerKey.publicJwks,
-      signingJwk: await rsaSigningJwk(),
-    }),
-  );
-  const { child: oidc } = await coldStart(
-    [join(REFS, 'oidc-provider.mjs')],
-    `${oidcBase}/.well-known/openid-configuration`,
-    { env: { PORT: String(oidcPort), CONFIG_FILE: oidcConfig }, logFile: join(tmp, 'oidc.log') },
-  );
+  const { child: oidc, base: oidcBase } = await startOidcProvider(tmp, partnerKey);
   await measurePair(
     ['signetBasic', { url: `${base}/oauth/token`, requests: basicRequests(setup.basic) }],
     [
       'oidcBasic',
       {
         url: `${oidcBase}/token`,
-        requests: basicRequests('bench-basic:bench-basic-secret-0123456789abcdef', '/token'),
+        requests: basicRequests(OIDC_BASIC, '/token'),
       },
     ],
     [server, oidc],
@@ -363,7 +347,7 @@ async function main() {
   );
   const oidcPool = await signAssertions(
     poolSize(results.scenarios.oidcBasic.rps.max, FULL),
-    'bench-partner',
+    OIDC_PARTNER_CLIENT_ID,
     oidcBase,
     partnerKey.privateJwk,
     'oidc',
@@ -483,12 +467,6 @@ async function main() {
   results.rssMegabytes = rssMegabytes(server.pid);
   await stop(server);
   finish(true);
-}
-
-async function rsaSigningJwk() {
-  const { exportJWK, generateKeyPair } = await import('jose');
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: 'oidc-bench-1', alg: 'RS256', use: 'sig' };
 }
 
 let finished = false;

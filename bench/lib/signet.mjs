@@ -161,10 +161,10 @@ export async function partnerKeyPair() {
 }
 
 /**
- * `count` private_key_jwt assertions (PS256, one jti each) for Signet at `base`, signed here on
- * the harness's core (the profiling helpers; `npm run bench` signs on both cores).
+ * `count` private_key_jwt assertions (PS256, one jti each) for the token endpoint `tokenUrl`,
+ * signed here on the harness's core (the profiling helpers; `npm run bench` signs on both cores).
  */
-export async function signPartnerAssertions(base, { partnerClientId }, privateJwk, count) {
+export async function signPartnerAssertions(tokenUrl, partnerClientId, privateJwk, count) {
   const key = await importJWK(privateJwk, 'PS256');
   const now = Math.floor(Date.now() / 1000);
   const assertions = [];
@@ -174,7 +174,7 @@ export async function signPartnerAssertions(base, { partnerClientId }, privateJw
         .setProtectedHeader({ alg: 'PS256', kid: privateJwk.kid })
         .setIssuer(partnerClientId)
         .setSubject(partnerClientId)
-        .setAudience(`${base}/oauth/token`)
+        .setAudience(tokenUrl)
         .setIssuedAt(now)
         .setExpirationTime(now + 290)
         .sign(key),
@@ -183,16 +183,19 @@ export async function signPartnerAssertions(base, { partnerClientId }, privateJw
   return assertions;
 }
 
-/** autocannon target: client_credentials with client_secret_basic (`basic` = "id:secret"). */
-export function basicTokenTarget(base, basic) {
+/**
+ * autocannon target: client_credentials with client_secret_basic (`basic` = "id:secret") at the
+ * token endpoint `tokenUrl`.
+ */
+export function basicTokenTarget(tokenUrl, basic) {
   return {
-    url: `${base}/oauth/token`,
+    url: tokenUrl,
     method: 'POST',
     headers: {
       authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
-    body: 'grant_type=client_credentials',
+    body: 'grant_type=client_credentials&scope=pets%3Aread',
   };
 }
 
@@ -205,7 +208,7 @@ export function partnerAssertionRequests(assertions) {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       setupRequest: (request) => ({
         ...request,
-        body: `grant_type=client_credentials&client_assertion_type=${type}&client_assertion=${assertions.pop()}`,
+        body: `grant_type=client_credentials&scope=pets%3Aread&client_assertion_type=${type}&client_assertion=${assertions.pop()}`,
       }),
     },
   ];

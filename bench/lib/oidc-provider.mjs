@@ -1,0 +1,44 @@
+// The oidc-provider reference (bench/references/oidc-provider.mjs): its configuration, written
+// where it starts, and its start, timed like any cold start.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
+import { coldStart, freePort } from './processes.mjs';
+import { ROOT } from './signet.mjs';
+
+export const OIDC_BASIC = 'bench-basic:bench-basic-secret-0123456789abcdef';
+export const OIDC_PARTNER_CLIENT_ID = 'bench-partner';
+
+/** An RS256 signing key of its own, as Signet's: RSA 2048. */
+async function rsaSigningJwk() {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid: 'oidc-bench-1', alg: 'RS256', use: 'sig' };
+}
+
+/**
+ * Starts oidc-provider on a free port with a client_secret_basic client (OIDC_BASIC) and a
+ * private_key_jwt client holding `partnerKey`'s public JWKS. Resolves to its child process and
+ * base URL once its discovery document answers.
+ */
+export async function startOidcProvider(dir, partnerKey) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const configFile = join(dir, 'oidc.json');
+  const [basicClientId, basicClientSecret] = OIDC_BASIC.split(':');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      basicClientId,
+      basicClientSecret,
+      partnerClientId: OIDC_PARTNER_CLIENT_ID,
+      partnerJwks: partnerKey.publicJwks,
+      signingJwk: await rsaSigningJwk(),
+    }),
+  );
+  const { child } = await coldStart(
+    [join(ROOT, 'bench', 'references', 'oidc-provider.mjs')],
+    `${base}/.well-known/openid-configuration`,
+    { env: { PORT: String(port), CONFIG_FILE: configFile }, logFile: join(dir, 'oidc.log') },
+  );
+  return { child, base };
+}

@@ -1,0 +1,97 @@
+// Diagnostic helper, not part of `npm run bench`: targets 2 and 3 with Signet and oidc-provider
+// loaded at the same time, both on core 0 (build first: npx nest build --path
+// bench/tsconfig.build.json, then node scripts/bundle-server.js bench/dist). Each run loads both
+// token endpoints at once (50 connections each) for SECONDS (10); the figure is each server's
+// CPU µs per token, so the ratio is tokens/s per core. In alternating runs (npm run bench) this
+// VM's vCPU speed drifts between one run and the next; here both servers see the same speed, so
+// the ratio per run is steadier. ROUTES (basic,pkj), ROUNDS (5), ASSERTIONS per server (30,000).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { stats } from './lib/load.mjs';
+import { OIDC_BASIC, OIDC_PARTNER_CLIENT_ID, startOidcProvider } from './lib/oidc-provider.mjs';
+import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
+import {
+  basicTokenTarget,
+  partnerAssertionRequests,
+  partnerKeyPair,
+  setUp,
+  signPartnerAssertions,
+  startSignet,
+} from './lib/signet.mjs';
+
+const seconds = Number(process.env.SECONDS ?? 10);
+const rounds = Number(process.env.ROUNDS ?? 5);
+const assertionCount = Number(process.env.ASSERTIONS ?? 30_000);
+const wanted = { basic: 1.3, pkj: 1.2 };
+
+const load = (target, duration) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections: 50, ...target, duration }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+
+/** Both targets at once; CPU µs per 2xx answer of each server. */
+async function together(targets, pids, duration) {
+  const before = pids.map(cpuMicros);
+  const results = await Promise.all(targets.map((target) => load(target, duration)));
+  return results.map((result, i) => {
+    if (result.non2xx > 0) {
+      throw new Error(`${result.non2xx} non-2xx answers from ${targets[i].url}`);
+    }
+    return (cpuMicros(pids[i]) - before[i]) / result['2xx'];
+  });
+}
+
+pinSelf();
+const dir = mkdtempSync(join(tmpdir(), 'signet-together-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const partner = await partnerKeyPair();
+const { child: signet } = await startSignet(dir, port);
+const ctx = await setUp(base, partner);
+const oidc = await startOidcProvider(dir, partner);
+const pids = [signet.pid, oidc.child.pid];
+const routes = (process.env.ROUTES ?? 'basic,pkj').split(',');
+
+for (const route of routes) {
+  let targets;
+  if (route === 'basic') {
+    targets = [
+      basicTokenTarget(`${base}/oauth/token`, ctx.basic),
+      basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
+    ];
+  } else {
+    const pools = [
+      [`${base}/oauth/token`, ctx.partnerClientId],
+      [`${oidc.base}/token`, OIDC_PARTNER_CLIENT_ID],
+    ];
+    targets = [];
+    for (const [url, clientId] of pools) {
+      const assertions = await signPartnerAssertions(
+        url,
+        clientId,
+        partner.privateJwk,
+        assertionCount,
+      );
+      targets.push({ url, requests: partnerAssertionRequests(assertions) });
+    }
+  }
+  await together(targets, pids, 3);
+  const ratios = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const [signetCpu, oidcCpu] = await together(targets, pids, seconds);
+    ratios.push(oidcCpu / signetCpu);
+    console.log(
+      `${route} run ${round + 1}: Signet ${signetCpu.toFixed(0)} µs/token, oidc-provider ${oidcCpu.toFixed(0)} µs/token, ratio ${(oidcCpu / signetCpu).toFixed(3)}`,
+    );
+  }
+  const s = stats(ratios);
+  console.log(
+    `${route}: tokens/s per core, Signet ÷ oidc-provider: median ${s.median.toFixed(3)} (${s.min.toFixed(3)}–${s.max.toFixed(3)}); target ${wanted[route] ?? 'n/a'}`,
+  );
+}
+await stop(signet);
+await stop(oidc.child);
