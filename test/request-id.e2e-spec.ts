@@ -218,6 +218,19 @@ describe('request ids in error bodies and log lines (CONTRACT §2, issue 7 item 
     }
   });
 
+  it('keeps the id, size and refusal headers in a request line, not the security headers', async () => {
+    const response = await t.http().get('/pets');
+    expect(response.status).toBe(401);
+    const id: string = response.headers['x-request-id'];
+    const [line] = (await logLinesOf(id)) as { res?: { headers?: Record<string, unknown> } }[];
+    expect(line.res?.headers).toEqual({
+      'x-request-id': id,
+      'content-length': expect.anything(),
+      'www-authenticate': response.headers['www-authenticate'],
+    });
+    expect(response.headers['content-security-policy']).toEqual(expect.any(String));
+  });
+
   it('gives two requests two ids', async () => {
     const first = await t.http().get('/pets');
     const second = await t.http().get('/pets');

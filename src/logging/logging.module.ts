@@ -51,10 +51,27 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** Nest's and the services' lines: whatever fields they log, credentials are redacted. */
+/**
+ * Nest's and the services' lines: whatever fields they log, credentials are redacted. Lines go
+ * to stdout without blocking the event loop: while one write is in flight, the next lines wait
+ * and leave together (one write per batch instead of one per request under load). Lines still
+ * buffered when the process exits are written then, synchronously (pino's exit handler).
+ */
 function serviceLogger(config: SignetConfig): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  return pino(
+    { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
+
+/** Response headers a request line keeps: its id, its size, and why a client was refused. */
+const LOGGED_RESPONSE_HEADERS = [
+  'x-request-id',
+  'content-length',
+  'location',
+  'retry-after',
+  'www-authenticate',
+];
 
 function httpLogger(logger: Logger) {
   return pinoHttp<IncomingMessage, ServerResponse, never>({
@@ -78,6 +95,15 @@ function httpLogger(logger: Logger) {
         method: request.method,
         // The query string may carry anything a client typed; log the path only.
         path: request.url.split('?')[0],
+      }),
+      // Not every header: the security headers are the same on every answer.
+      res: (response: { statusCode: number; headers?: Record<string, unknown> }) => ({
+        statusCode: response.statusCode,
+        headers: Object.fromEntries(
+          LOGGED_RESPONSE_HEADERS.filter((name) => response.headers?.[name] !== undefined).map(
+            (name) => [name, response.headers?.[name]],
+          ),
+        ),
       }),
     },
   });
