@@ -50,8 +50,15 @@ const servers = [];
 for (const entry of entries) {
   const dir = mkdtempSync(join(tmpdir(), 'signet-ab-'));
   const port = await freePort();
-  const env = JSON.parse(process.env.SIGNET_ENV ?? '{}');
-  const { child } = await startSignet(dir, port, env, [join(DIST, entry)]);
+  // An entry may start with NAME=value words (environment) and node flags: "LOG_LEVEL=info
+  // --max-semi-space-size=32 src/start.js".
+  const words = entry.split(' ');
+  const env = {
+    ...JSON.parse(process.env.SIGNET_ENV ?? '{}'),
+    ...Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s))),
+  };
+  const flags = words.slice(0, -1).filter((w) => w.startsWith('-'));
+  const { child } = await startSignet(dir, port, env, [...flags, join(DIST, words.at(-1))]);
   const base = `http://127.0.0.1:${port}`;
   const server = { entry, child, base, ctx: await setUp(base, partner), cpu: {} };
   if (process.env.ROUTES?.includes('pkj')) {
