@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { loadOnce } from './lib/load.mjs';
 import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
 import {
   basicTokenTarget,
@@ -37,12 +37,13 @@ function routes({ base, ctx, assertions }) {
   };
 }
 
-const load = (target, duration) =>
-  new Promise((resolve, reject) =>
-    autocannon({ connections: 50, ...target, duration }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
+/** A run's CPU µs per answer (and its non-2xx answers, if any) under the entry and route. */
+function record(server, route, cpuBefore, result) {
+  const perRequest = (cpuMicros(server.child.pid) - cpuBefore) / (result['2xx'] + result.non2xx);
+  (server.cpu[route] ??= []).push(
+    `${perRequest.toFixed(0)}${result.non2xx > 0 ? ` (${result.non2xx} non-2xx)` : ''}`,
   );
+}
 
 pinSelf();
 const partner = await partnerKeyPair();
@@ -73,7 +74,7 @@ for (const entry of entries) {
 }
 for (const route of (process.env.ROUTES ?? 'guarded,token').split(',')) {
   for (const server of servers) {
-    await load(routes(server)[route], 3);
+    await loadOnce(routes(server)[route], 3);
   }
   for (let round = 0; round < rounds; round += 1) {
     if (process.env.TOGETHER) {
@@ -81,25 +82,18 @@ for (const route of (process.env.ROUTES ?? 'guarded,token').split(',')) {
       const befores = servers.map((server) => cpuMicros(server.child.pid));
       const results = await Promise.all(
         servers.map((server) =>
-          load({ ...routes(server)[route], connections: Math.ceil(50 / servers.length) }, seconds),
+          loadOnce(
+            { ...routes(server)[route], connections: Math.ceil(50 / servers.length) },
+            seconds,
+          ),
         ),
       );
-      servers.forEach((server, i) => {
-        const done = results[i]['2xx'] + results[i].non2xx;
-        (server.cpu[route] ??= []).push(
-          ((cpuMicros(server.child.pid) - befores[i]) / done).toFixed(0),
-        );
-      });
+      servers.forEach((server, i) => record(server, route, befores[i], results[i]));
       continue;
     }
     for (const server of servers) {
       const before = cpuMicros(server.child.pid);
-      const result = await load(routes(server)[route], seconds);
-      const perRequest = (cpuMicros(server.child.pid) - before) / (result['2xx'] + result.non2xx);
-      const runs = (server.cpu[route] ??= []);
-      runs.push(
-        `${perRequest.toFixed(0)}${result.non2xx > 0 ? ` (${result.non2xx} non-2xx)` : ''}`,
-      );
+      record(server, route, before, await loadOnce(routes(server)[route], seconds));
     }
   }
 }

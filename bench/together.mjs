@@ -9,8 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { stats } from './lib/load.mjs';
+import { loadOnce, stats } from './lib/load.mjs';
 import { OIDC_BASIC, OIDC_PARTNER_CLIENT_ID, startOidcProvider } from './lib/oidc-provider.mjs';
 import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
 import {
@@ -26,17 +25,10 @@ const seconds = Number(process.env.SECONDS ?? 10);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const wanted = { basic: 1.3, pkj: 1.2 };
 
-const load = (target, duration) =>
-  new Promise((resolve, reject) =>
-    autocannon({ connections: 50, ...target, duration }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
-  );
-
 /** Both targets at once; CPU µs per 2xx answer and 2xx answers per second of each server. */
 async function together(targets, pids, duration) {
   const before = pids.map(cpuMicros);
-  const results = await Promise.all(targets.map((target) => load(target, duration)));
+  const results = await Promise.all(targets.map((target) => loadOnce(target, duration)));
   return results.map((result, i) => {
     if (result.non2xx > 0) {
       throw new Error(

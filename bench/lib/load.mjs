@@ -97,6 +97,19 @@ async function fireStaggered({ connections, overallRate, durationSeconds, ...res
   };
 }
 
+/**
+ * One autocannon run of `durationSeconds` with the target as autocannon takes it (method, body,
+ * requests, ...; 50 connections unless it says), for the profiling helpers.
+ */
+export function loadOnce(target, durationSeconds) {
+  return new Promise((resolve, reject) =>
+    autocannon(
+      { connections: CONNECTIONS, ...target, duration: durationSeconds },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    ),
+  );
+}
+
 /** A run with the server's CPU time around it. */
 async function measuredRun(target, pid) {
   const cpuBefore = cpuMicros(pid);
