@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Transactions } from '../src/database/transactions';
 import { createTestApp, TestApp } from './support/app';
 import { createUserToken, loginAsAdmin } from './support/auth';
 import { apiError } from './support/errors';
@@ -463,6 +464,30 @@ describe('pets total: kept by the database, exact whatever writes the rows', () 
       await dataSource.query('TRUNCATE pets');
       expect(await total()).toBe(0);
     }
+  });
+
+  it('reads a page and its total from one snapshot: a write started meanwhile lands after (Transactions.read)', async () => {
+    const transactions = t.app.get(Transactions);
+    const count = async (manager: EntityManager) =>
+      Number(
+        (
+          await manager.query<{ total: number | string }[]>(
+            'SELECT total FROM pet_count WHERE id = 1',
+          )
+        )[0].total,
+      );
+    const before = await total();
+    let write: Promise<unknown> | undefined;
+    const [first, second] = await transactions.read(async (manager) => {
+      const a = await count(manager);
+      // A creation through the API while the read is between its two statements.
+      write = createPet(t, admin, { name: 'Meanwhile', species: 'cat' });
+      await new Promise((done) => setTimeout(done, 200));
+      return [a, await count(manager)];
+    });
+    await write;
+    expect([first, second]).toEqual([before, before]);
+    expect(await total()).toBe(before + 1);
   });
 });
 

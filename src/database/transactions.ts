@@ -38,11 +38,15 @@ export class Transactions {
   }
 
   /**
-   * Several reads from one snapshot: queued like `run` on SQLite (no write can land between
-   * them), REPEATABLE READ on PostgreSQL.
+   * Several reads from one snapshot: REPEATABLE READ on PostgreSQL. On SQLite they run in turn
+   * like `run` and `single`, so no write made through them can land between the reads, and
+   * without BEGIN and COMMIT: each statement is several hand-offs to node-sqlite3's thread, and
+   * on an otherwise idle core every hand-off waits for a wake-up.
    */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.isPostgres ? this.dataSource.transaction('REPEATABLE READ', work) : this.run(work);
+    return this.isPostgres
+      ? this.dataSource.transaction('REPEATABLE READ', work)
+      : this.single(work);
   }
 
   /** SQLite: runs `next` once everything queued before it has settled. */
