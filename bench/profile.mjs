@@ -7,7 +7,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { readdirSync, readFileSync } from 'node:fs';
 function threads(pid) {
   const out = {};
@@ -19,6 +18,7 @@ function threads(pid) {
   }
   return out;
 }
+import { loadOnce } from './lib/load.mjs';
 import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
 import {
   basicTokenTarget,
@@ -87,15 +87,11 @@ const routes = {
 const seconds = Number(process.env.SECONDS ?? 8);
 for (const name of (process.env.ROUTES ?? 'public,guarded').split(',')) {
   const target = routes[name];
-  await new Promise((r) => autocannon({ connections: 50, ...target, duration: 2 }, r));
+  await loadOnce(target, 2);
   const before = cpuMicros(child.pid);
   const th0 = threads(child.pid);
   const t0 = Date.now();
-  const result = await new Promise((resolve, reject) =>
-    autocannon({ connections: 50, ...target, duration: seconds }, (e, r) =>
-      e ? reject(e) : resolve(r),
-    ),
-  );
+  const result = await loadOnce(target, seconds);
   const cpu = cpuMicros(child.pid) - before;
   const th1 = threads(child.pid);
   if (process.env.THREADS) {

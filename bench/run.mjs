@@ -30,7 +30,6 @@ const GROWTH = QUICK ? TINY : { runs: 1, durationSeconds: 10, warmSeconds: 2 };
 const STEADY_RATE = 500;
 const PAGE_RATE = 100;
 const GROWTH_COUNTS = { pets: 100_000, refreshTokens: 100_000, clients: 1_000, retiredKeys: 50 };
-const ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const REFS = join(signet.ROOT, 'bench', 'references');
 
 const startedAt = Date.now();
@@ -171,36 +170,6 @@ async function signAssertions(count, clientId, audience, privateJwk, prefix) {
   return files.flatMap((file) => readFileSync(file, 'utf8').split('\n'));
 }
 
-function assertionRequests(pool, path = '/oauth/token') {
-  return [
-    {
-      method: 'POST',
-      path,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      nextBody: () => {
-        const assertion = pool.pop();
-        return assertion === undefined
-          ? undefined
-          : `grant_type=client_credentials&scope=pets%3Aread&client_assertion_type=${encodeURIComponent(ASSERTION)}&client_assertion=${assertion}`;
-      },
-    },
-  ];
-}
-
-function basicRequests(basic, path = '/oauth/token') {
-  return [
-    {
-      method: 'POST',
-      path,
-      headers: {
-        authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials&scope=pets%3Aread',
-    },
-  ];
-}
-
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 const poolSize = (rps, settings) =>
   Math.min(
@@ -324,14 +293,8 @@ async function main() {
   // minutes, which one block after the other would put on one side of the ratio only.
   const { child: oidc, base: oidcBase } = await startOidcProvider(tmp, partnerKey);
   await measurePair(
-    ['signetBasic', { url: `${base}/oauth/token`, requests: basicRequests(setup.basic) }],
-    [
-      'oidcBasic',
-      {
-        url: `${oidcBase}/token`,
-        requests: basicRequests(OIDC_BASIC, '/token'),
-      },
-    ],
+    ['signetBasic', signet.basicTokenTarget(`${base}/oauth/token`, setup.basic)],
+    ['oidcBasic', signet.basicTokenTarget(`${oidcBase}/token`, OIDC_BASIC)],
     [server, oidc],
     FULL,
     220,
@@ -356,11 +319,11 @@ async function main() {
   await measurePair(
     [
       'signetPrivateKeyJwt',
-      { url: `${base}/oauth/token`, requests: assertionRequests(signetPool) },
+      { url: `${base}/oauth/token`, requests: signet.partnerAssertionRequests(signetPool) },
     ],
     [
       'oidcPrivateKeyJwt',
-      { url: `${oidcBase}/token`, requests: assertionRequests(oidcPool, '/token') },
+      { url: `${oidcBase}/token`, requests: signet.partnerAssertionRequests(oidcPool) },
     ],
     [server, oidc],
     FULL,
@@ -373,10 +336,7 @@ async function main() {
   const esPort = await freePort();
   const { child: es } = await signet.startSignet(esDir, esPort, { SIGNING_ALG: 'ES256' });
   const esSetup = await signet.setUp(`http://127.0.0.1:${esPort}`, partnerKey);
-  const esTarget = {
-    url: `http://127.0.0.1:${esPort}/oauth/token`,
-    requests: basicRequests(esSetup.basic),
-  };
+  const esTarget = signet.basicTokenTarget(`http://127.0.0.1:${esPort}/oauth/token`, esSetup.basic);
   await settle([esTarget], QUICK ? 1 : 5);
   await measure('signetBasicEs256', esTarget, es, FULL, 110);
   await stop(es);
@@ -435,14 +395,14 @@ async function main() {
   );
   await measure(
     'grownBasic',
-    { url: `${base}/oauth/token`, requests: basicRequests(setup.basic) },
+    signet.basicTokenTarget(`${base}/oauth/token`, setup.basic),
     server,
     growth,
     28,
   );
   await measure(
     'grownPrivateKeyJwt',
-    { url: `${base}/oauth/token`, requests: assertionRequests(growthPool) },
+    { url: `${base}/oauth/token`, requests: signet.partnerAssertionRequests(growthPool) },
     server,
     growth,
     16,

@@ -30,9 +30,9 @@ async function together(targets, pids, duration) {
   const before = pids.map(cpuMicros);
   const results = await Promise.all(targets.map((target) => loadOnce(target, duration)));
   return results.map((result, i) => {
-    if (result.non2xx > 0) {
+    if (result.non2xx > 0 || result.exhausted) {
       throw new Error(
-        `${result.non2xx} non-2xx answers from ${targets[i].url} (assertions run out? set ASSERTIONS)`,
+        `${targets[i].url}: ${result.exhausted ? 'the assertions ran out (set ASSERTIONS)' : `${result.non2xx} non-2xx answers`}`,
       );
     }
     return {

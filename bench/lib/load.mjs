@@ -97,17 +97,9 @@ async function fireStaggered({ connections, overallRate, durationSeconds, ...res
   };
 }
 
-/**
- * One autocannon run of `durationSeconds` with the target as autocannon takes it (method, body,
- * requests, ...; 50 connections unless it says), for the profiling helpers.
- */
+/** One unmeasured run of `durationSeconds` (50 connections unless the target says), for the helpers. */
 export function loadOnce(target, durationSeconds) {
-  return new Promise((resolve, reject) =>
-    autocannon(
-      { connections: CONNECTIONS, ...target, duration: durationSeconds },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    ),
-  );
+  return fire({ connections: CONNECTIONS, ...target, durationSeconds });
 }
 
 /** A run with the server's CPU time around it. */

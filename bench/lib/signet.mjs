@@ -190,26 +190,35 @@ export async function signPartnerAssertions(tokenUrl, partnerClientId, privateJw
 export function basicTokenTarget(tokenUrl, basic) {
   return {
     url: tokenUrl,
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials&scope=pets%3Aread',
+    requests: [
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials&scope=pets%3Aread',
+      },
+    ],
   };
 }
 
-/** autocannon requests that each take the next assertion of `assertions`. */
-export function partnerAssertionRequests(assertions) {
+/**
+ * autocannon requests that each take the next assertion of `pool` (one body per request, see
+ * lib/load.mjs: a pool that runs dry ends the run and says so).
+ */
+export function partnerAssertionRequests(pool) {
   const type = encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
   return [
     {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      setupRequest: (request) => ({
-        ...request,
-        body: `grant_type=client_credentials&scope=pets%3Aread&client_assertion_type=${type}&client_assertion=${assertions.pop()}`,
-      }),
+      nextBody: () => {
+        const assertion = pool.pop();
+        return assertion === undefined
+          ? undefined
+          : `grant_type=client_credentials&scope=pets%3Aread&client_assertion_type=${type}&client_assertion=${assertion}`;
+      },
     },
   ];
 }

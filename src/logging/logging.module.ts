@@ -97,14 +97,15 @@ function httpLogger(logger: Logger) {
         path: request.url.split('?')[0],
       }),
       // Not every header: the security headers are the same on every answer.
-      res: (response: { statusCode: number; headers?: Record<string, unknown> }) => ({
-        statusCode: response.statusCode,
-        headers: Object.fromEntries(
-          LOGGED_RESPONSE_HEADERS.filter((name) => response.headers?.[name] !== undefined).map(
-            (name) => [name, response.headers?.[name]],
-          ),
-        ),
-      }),
+      res: (response: { statusCode: number; headers?: Record<string, unknown> }) => {
+        const headers: Record<string, unknown> = {};
+        for (const name of LOGGED_RESPONSE_HEADERS) {
+          if (response.headers?.[name] !== undefined) {
+            headers[name] = response.headers[name];
+          }
+        }
+        return { statusCode: response.statusCode, headers };
+      },
     },
   });
 }
