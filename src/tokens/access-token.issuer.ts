@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CompactJWSHeaderParameters, CompactSign } from 'jose';
 import { Clock } from '../common/clock';
 import { SignetConfig } from '../config/signet-config';
 import { KeyStore, SigningKeyHandle } from '../keys/key-store.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { JwsHeader, JwsSigner } from './jws-signer';
 
 export interface AccessTokenRequest {
   /** Label for metrics: login, refresh, client_credentials, token_exchange. */
@@ -38,11 +38,11 @@ export interface IssuedAccessToken {
   scope: string;
 }
 
-const encoder = new TextEncoder();
-
 /** Signs RFC 9068 access tokens with the active key. */
 @Injectable()
 export class AccessTokenIssuer {
+  private readonly signer = new JwsSigner();
+
   constructor(
     private readonly keys: KeyStore,
     private readonly config: SignetConfig,
@@ -85,15 +85,8 @@ export class AccessTokenIssuer {
   ): Promise<string> {
     const key = await this.keys.signingKey();
     await this.keys.coverTokenLifetime(key.kid, Math.max(claims.exp - this.clock.nowSeconds(), 0));
-    const header: CompactJWSHeaderParameters = {
-      alg: key.alg,
-      kid: key.kid,
-      typ,
-      ...this.certificateHeader(key),
-    };
-    return new CompactSign(encoder.encode(JSON.stringify(claims)))
-      .setProtectedHeader(header)
-      .sign(key.privateKey);
+    const header: JwsHeader = { alg: key.alg, kid: key.kid, typ, ...this.certificateHeader(key) };
+    return this.signer.sign(header, claims, key.privateKey);
   }
 
   /**
@@ -101,7 +94,7 @@ export class AccessTokenIssuer {
    * public JWK with its x5c (§4.1.3), so a verifier without the JWKS can check the token
    * against its trust anchors. `kid` stays in every mode.
    */
-  private certificateHeader(key: SigningKeyHandle): Partial<CompactJWSHeaderParameters> {
+  private certificateHeader(key: SigningKeyHandle): Pick<JwsHeader, 'x5c' | 'jwk'> {
     switch (this.config.tokenHeaderKeys) {
       case 'kid':
         return {};
