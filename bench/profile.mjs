@@ -65,6 +65,8 @@ const routes = {
     headers: { authorization: `Bearer ${ctx.accessToken}` },
     connections: Number(process.env.CONNECTIONS ?? 10),
     overallRate: Number(process.env.RATE ?? 100),
+    // STAGGER=1: requests spread evenly, as the bench's target 7 figure sends them.
+    staggered: Boolean(process.env.STAGGER),
   },
   public: { url: `${base}/.well-known/openid-configuration` },
   health: { url: `${base}/health` },
@@ -80,6 +82,7 @@ const routes = {
     headers: { authorization: `Bearer ${ctx.accessToken}` },
     connections: Number(process.env.CONNECTIONS ?? 10),
     overallRate: Number(process.env.RATE ?? 100),
+    staggered: Boolean(process.env.STAGGER),
   },
   pkj: { url: `${base}/oauth/token`, requests: partnerAssertionRequests(assertions) },
   token: basicTokenTarget(`${base}/oauth/token`, ctx.basic),

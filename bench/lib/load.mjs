@@ -180,6 +180,26 @@ export async function pairedScenarios(
   return results.map((runs) => ({ ...summarise(runs), paired: true }));
 }
 
+/**
+ * Two servers (`pids`, both on core 0) loaded at the same time, run after run: each run's CPU
+ * per request of both is taken at the same vCPU speed, so the ratio of the two carries none of
+ * the drift between runs (target 7's grown server against its empty twin, the same build).
+ */
+export async function simultaneousScenarios(a, b, pids, { runs, durationSeconds, warmSeconds }) {
+  const bases = [a, b].map((target) => ({ connections: CONNECTIONS, ...target }));
+  if (warmSeconds > 0) {
+    await Promise.all(bases.map((base) => fire({ ...base, durationSeconds: warmSeconds })));
+  }
+  const results = [[], []];
+  for (let i = 0; i < runs; i += 1) {
+    const pair = await Promise.all(
+      bases.map((base, j) => measuredRun({ ...base, durationSeconds }, pids[j])),
+    );
+    pair.forEach((run, j) => results[j].push(run));
+  }
+  return results.map((runs) => ({ ...summarise(runs), simultaneous: true }));
+}
+
 /** Two loads at once against one server (login flat out beside guarded reads). */
 export async function concurrentScenario(main, side, pid, { runs, durationSeconds, warmSeconds }) {
   const results = [];
