@@ -1,19 +1,8 @@
-import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { SigningAlgorithm } from '../config/signet-config';
+import { GeneratedKey, generateSigningKey } from '../keys/key-material';
 import { JwsSigner } from './jws-signer';
-
-function keyPair(alg: SigningAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
-  switch (alg) {
-    case 'RS256':
-    case 'PS256':
-      return generateKeyPairSync('rsa', { modulusLength: 2048 });
-    case 'ES256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    case 'EdDSA':
-      return generateKeyPairSync('ed25519');
-  }
-}
 
 const ALGORITHMS: SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const MODES = [
@@ -22,7 +11,13 @@ const MODES = [
 ] as const;
 
 describe('JwsSigner', () => {
-  const keys = new Map(ALGORITHMS.map((alg) => [alg, keyPair(alg)]));
+  // The keys Signet itself generates for each algorithm.
+  const keys = new Map<SigningAlgorithm, GeneratedKey>();
+  beforeAll(async () => {
+    for (const alg of ALGORITHMS) {
+      keys.set(alg, await generateSigningKey(alg));
+    }
+  });
 
   describe.each(MODES)('%s', (_mode, signer) => {
     it.each(ALGORITHMS)(
