@@ -12,14 +12,7 @@ import { join } from 'node:path';
 import { loadOnce, stats } from './lib/load.mjs';
 import { OIDC_BASIC, OIDC_PARTNER_CLIENT_ID, startOidcProvider } from './lib/oidc-provider.mjs';
 import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
-import {
-  basicTokenTarget,
-  partnerAssertionRequests,
-  partnerKeyPair,
-  setUp,
-  signPartnerAssertions,
-  startSignet,
-} from './lib/signet.mjs';
+import * as signet from './lib/signet.mjs';
 
 const seconds = Number(process.env.SECONDS ?? 10);
 const rounds = Number(process.env.ROUNDS ?? 5);
@@ -46,11 +39,11 @@ pinSelf();
 const dir = mkdtempSync(join(tmpdir(), 'signet-together-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const partner = await partnerKeyPair();
-const { child: signet } = await startSignet(dir, port);
-const ctx = await setUp(base, partner);
+const partner = await signet.partnerKeyPair();
+const { child: server } = await signet.startSignet(dir, port);
+const ctx = await signet.setUp(base, partner);
 const oidc = await startOidcProvider(dir, partner);
-const pids = [signet.pid, oidc.child.pid];
+const pids = [server.pid, oidc.child.pid];
 const routes = (process.env.ROUTES ?? 'basic,pkj').split(',');
 let fastest = 1_000;
 
@@ -58,8 +51,8 @@ for (const route of routes) {
   let targets;
   if (route === 'basic') {
     targets = [
-      basicTokenTarget(`${base}/oauth/token`, ctx.basic),
-      basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
+      signet.basicTokenTarget(`${base}/oauth/token`, ctx.basic),
+      signet.basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
     ];
   } else {
     const pools = [
@@ -71,8 +64,13 @@ for (const route of routes) {
       const count = Number(
         process.env.ASSERTIONS ?? Math.ceil(fastest * 1.3 * (3 + rounds * seconds)),
       );
-      const assertions = await signPartnerAssertions(url, clientId, partner.privateJwk, count);
-      targets.push({ url, requests: partnerAssertionRequests(assertions) });
+      const assertions = await signet.signPartnerAssertions(
+        url,
+        clientId,
+        partner.privateJwk,
+        count,
+      );
+      targets.push({ url, requests: signet.partnerAssertionRequests(assertions) });
     }
   }
   await together(targets, pids, 3);
@@ -93,5 +91,5 @@ for (const route of routes) {
     `${route}: tokens/s per core, Signet ÷ oidc-provider: median ${s.median.toFixed(3)} (${s.min.toFixed(3)}–${s.max.toFixed(3)}); target ${wanted[route] ?? 'n/a'}`,
   );
 }
-await stop(signet);
+await stop(server);
 await stop(oidc.child);

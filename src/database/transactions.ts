@@ -40,8 +40,8 @@ export class Transactions {
   /**
    * Several reads from one snapshot: REPEATABLE READ on PostgreSQL. On SQLite they run in turn
    * like `run` and `single`, so no write made through them can land between the reads, and
-   * without BEGIN and COMMIT: each statement is several hand-offs to node-sqlite3's thread, and
-   * on an otherwise idle core every hand-off waits for a wake-up.
+   * without BEGIN and COMMIT: two statements fewer, each several hand-offs to node-sqlite3's
+   * thread.
    */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.isPostgres
