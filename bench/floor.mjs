@@ -6,11 +6,9 @@
 // and tokens/s, the RSA-2048 signature's own cost on core 0 (node:crypto in a loop), and so each
 // server's work besides the signature, and the CPU per token Signet would need for the target.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOnce, settle, stats } from './lib/load.mjs';
-import { OIDC_BASIC, startOidcProvider } from './lib/oidc-provider.mjs';
+import { OIDC_BASIC, startSignetBesideOidcProvider } from './lib/oidc-provider.mjs';
 import {
   coldStart,
   cpuMicros,
@@ -44,13 +42,7 @@ const fmt = (n) => n.toFixed(1).padStart(7);
 
 process.on('exit', killAll);
 pinSelf();
-const dir = mkdtempSync(join(tmpdir(), 'signet-floor-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const partner = await signet.partnerKeyPair();
-const { child: server } = await signet.startSignet(dir, port);
-const ctx = await signet.setUp(base, partner);
-const oidc = await startOidcProvider(dir, partner);
+const { dir, base, server, ctx, oidc } = await startSignetBesideOidcProvider('signet-floor-');
 const floorPort = await freePort();
 const { child: floor } = await coldStart(
   [join(signet.ROOT, 'bench', 'references', 'token-floor.mjs')],

@@ -6,12 +6,13 @@
 // VM's vCPU speed drifts between one run and the next; here both servers see the same speed, so
 // the ratio per run is steadier. ROUTES (basic,pkj), ROUNDS (5); ASSERTIONS per server, by default
 // enough for the rate basic reached (1,000/s without it).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadOnce, settle, stats } from './lib/load.mjs';
-import { OIDC_BASIC, OIDC_PARTNER_CLIENT_ID, startOidcProvider } from './lib/oidc-provider.mjs';
-import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
+import {
+  OIDC_BASIC,
+  OIDC_PARTNER_CLIENT_ID,
+  startSignetBesideOidcProvider,
+} from './lib/oidc-provider.mjs';
+import { cpuMicros, pinSelf, stop } from './lib/processes.mjs';
 import * as signet from './lib/signet.mjs';
 
 const seconds = Number(process.env.SECONDS ?? 10);
@@ -36,13 +37,8 @@ async function together(targets, pids, duration) {
 }
 
 pinSelf();
-const dir = mkdtempSync(join(tmpdir(), 'signet-together-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const partner = await signet.partnerKeyPair();
-const { child: server } = await signet.startSignet(dir, port);
-const ctx = await signet.setUp(base, partner);
-const oidc = await startOidcProvider(dir, partner);
+const { base, server, ctx, oidc, partner } =
+  await startSignetBesideOidcProvider('signet-together-');
 const pids = [server.pid, oidc.child.pid];
 const routes = (process.env.ROUTES ?? 'basic,pkj').split(',');
 let fastest = 1_000;

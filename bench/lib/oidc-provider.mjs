@@ -1,10 +1,11 @@
 // The oidc-provider reference (bench/references/oidc-provider.mjs): its configuration, written
 // where it starts, and its start, timed like any cold start.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { coldStart, freePort } from './processes.mjs';
-import { ROOT } from './signet.mjs';
+import { partnerKeyPair, ROOT, setUp, startSignet } from './signet.mjs';
 
 export const OIDC_BASIC = 'bench-basic:bench-basic-secret-0123456789abcdef';
 export const OIDC_PARTNER_CLIENT_ID = 'bench-partner';
@@ -41,4 +42,19 @@ export async function startOidcProvider(dir, partnerKey) {
     { env: { PORT: String(port), CONFIG_FILE: configFile }, logFile: join(dir, 'oidc.log') },
   );
   return { child, base };
+}
+
+/**
+ * The diagnostics' set-up: Signet (set up as the bench sets it up) and oidc-provider, both
+ * started in one fresh directory named after `prefix`, with one partner key for both.
+ */
+export async function startSignetBesideOidcProvider(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const partner = await partnerKeyPair();
+  const { child: server } = await startSignet(dir, port);
+  const ctx = await setUp(base, partner);
+  const oidc = await startOidcProvider(dir, partner);
+  return { dir, base, server, ctx, oidc, partner };
 }
