@@ -1,6 +1,6 @@
 // Diagnostic, not part of `npm run bench`: what limits target 2 (client_secret_basic RS256 tokens
 // per core, Signet against oidc-provider). Build first (see together.mjs). Three servers on core
-// 0 take turns, as in npm run bench, ROUNDS (3) runs of SECONDS (10) each after a warm-up:
+// 0 take turns, as in npm run bench, ROUNDS (3) runs of SECONDS (10) each after SETTLE (8) s each:
 // Signet's POST /oauth/token, oidc-provider's, and the floor (references/token-floor.mjs: bare
 // Fastify that signs the same token in place, with nothing else). It prints each one's CPU µs
 // and tokens/s, the RSA-2048 signature's own cost on core 0 (node:crypto in a loop), and so each

@@ -4,8 +4,8 @@
 // token endpoints at once (50 connections each) for SECONDS (10); the figure is each server's
 // CPU µs per token, so the ratio is tokens/s per core. In alternating runs (npm run bench) this
 // VM's vCPU speed drifts between one run and the next; here both servers see the same speed, so
-// the ratio per run is steadier. ROUTES (basic,pkj), ROUNDS (5); ASSERTIONS per server, by default
-// enough for the rate basic reached (1,000/s without it).
+// the ratio per run is steadier. ROUTES (basic,pkj), ROUNDS (5), SETTLE (8 s per server alone
+// first); ASSERTIONS per server, by default enough for the rate basic reached (1,000/s without it).
 import { loadOnce, settle, stats } from './lib/load.mjs';
 import {
   OIDC_BASIC,

@@ -1,5 +1,6 @@
 // The oidc-provider reference (bench/references/oidc-provider.mjs): its configuration, written
-// where it starts, and its start, timed like any cold start.
+// where it starts, and its start, timed like any cold start; and Signet started beside it, for
+// the diagnostics that compare the two (together.mjs, floor.mjs).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
