@@ -7,6 +7,8 @@ import {
   parseTrustAnchors,
   VerifierResult,
 } from '../src/verifier/index';
+import { KeyRotationService } from '../src/keys/key-rotation.service';
+import { KeyStore } from '../src/keys/key-store.service';
 import { x509 } from '../src/verifier/x509';
 import { createTestApp, TestApp } from './support/app';
 import { loginAsAdmin } from './support/auth';
@@ -278,6 +280,26 @@ describe('TOKEN_HEADER_KEYS=jwk and keys older than the CA', () => {
       now: () => t.clock.now(),
     });
     expect(await verify(admin)).toEqual(expect.objectContaining({ ok: true }));
+  });
+
+  it('puts a certificate issued while the server runs into the very next token', async () => {
+    const published = async (kid: string) =>
+      ((await t.http().get('/.well-known/jwks.json')).body as { keys: PublishedKey[] }).keys.find(
+        (k) => k.kid === kid,
+      );
+    const keys = t.app.get(KeyStore);
+    await t.app.get(DataSource).query('UPDATE signing_keys SET certificate_chain = NULL');
+    await keys.reload();
+    const before = headerOf(await loginAsAdmin(t));
+    expect(before.jwk?.x5c).toBeUndefined();
+    expect(before.jwk).toEqual(await published(before.kid!));
+
+    await t.app.get(KeyRotationService).ensureCertificates();
+    await keys.reload();
+    const after = headerOf(await loginAsAdmin(t));
+    expect(after.kid).toBe(before.kid);
+    expect(after.jwk?.x5c).toHaveLength(2);
+    expect(after.jwk).toEqual(await published(after.kid!));
   });
 
   it('issues certificates at start-up for keys created before certificates existed', async () => {

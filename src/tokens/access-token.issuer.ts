@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { SignetConfig } from '../config/signet-config';
 import { KeyStore, SigningKeyHandle } from '../keys/key-store.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { JwsHeader, JwsSigner } from './jws-signer';
+import { encodeJwsHeader, EncodedJwsHeader, JwsHeader, JwsSigner } from './jws-signer';
 
 export interface AccessTokenRequest {
   /** Label for metrics: login, refresh, client_credentials, token_exchange. */
@@ -42,6 +42,11 @@ export interface IssuedAccessToken {
 @Injectable()
 export class AccessTokenIssuer {
   private readonly signer = new JwsSigner();
+  /**
+   * Each signing key's protected header per `typ`, encoded on its first token. A key set that
+   * changes (a certificate issued for the key) brings a new handle, so a new entry.
+   */
+  private readonly headers = new WeakMap<SigningKeyHandle, Map<string, EncodedJwsHeader>>();
 
   constructor(
     private readonly keys: KeyStore,
@@ -85,8 +90,21 @@ export class AccessTokenIssuer {
   ): Promise<string> {
     const key = await this.keys.signingKey();
     await this.keys.coverTokenLifetime(key.kid, Math.max(claims.exp - this.clock.nowSeconds(), 0));
-    const header: JwsHeader = { alg: key.alg, kid: key.kid, typ, ...this.certificateHeader(key) };
-    return this.signer.sign(header, claims, key.privateKey);
+    return this.signer.sign(this.headerFor(key, typ), claims, key.privateKey);
+  }
+
+  private headerFor(key: SigningKeyHandle, typ: string): EncodedJwsHeader {
+    let byType = this.headers.get(key);
+    if (!byType) {
+      byType = new Map();
+      this.headers.set(key, byType);
+    }
+    let header = byType.get(typ);
+    if (!header) {
+      header = encodeJwsHeader({ alg: key.alg, kid: key.kid, typ, ...this.certificateHeader(key) });
+      byType.set(typ, header);
+    }
+    return header;
   }
 
   /**

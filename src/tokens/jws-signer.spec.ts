@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { SigningAlgorithm } from '../config/signet-config';
 import { GeneratedKey, generateSigningKey } from '../keys/key-material';
-import { JwsSigner } from './jws-signer';
+import { encodeJwsHeader, JwsSigner } from './jws-signer';
 
 const ALGORITHMS: SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const MODES = [
@@ -31,7 +31,7 @@ describe('JwsSigner', () => {
           exp: 2_000_000_000,
         };
         const header = { alg, kid: 'kid-1', typ: 'at+jwt', x5c: ['MIIB'] };
-        const token = await signer.sign(header, payload, privateKey);
+        const token = await signer.sign(encodeJwsHeader(header), payload, privateKey);
 
         expect(token.split('.')).toHaveLength(3);
         expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
@@ -44,7 +44,7 @@ describe('JwsSigner', () => {
 
     it('writes ES256 signatures as R||S (64 bytes), not DER', async () => {
       const token = await signer.sign(
-        { alg: 'ES256', kid: 'k', typ: 'at+jwt' },
+        encodeJwsHeader({ alg: 'ES256', kid: 'k', typ: 'at+jwt' }),
         { sub: 'x' },
         keys.get('ES256')!.privateKey,
       );
@@ -63,9 +63,9 @@ describe('JwsSigner', () => {
       ['EdDSA', 'an RSA key', () => keys.get('RS256')!.privateKey],
       ['RS256', 'a public key', () => keys.get('RS256')!.publicKey],
     ] as const)('refuses to sign %s with %s', async (alg, _key, key) => {
-      await expect(signer.sign({ alg, kid: 'k', typ: 'at+jwt' }, {}, key())).rejects.toThrow(
-        `The signing key does not fit ${alg}`,
-      );
+      await expect(
+        signer.sign(encodeJwsHeader({ alg, kid: 'k', typ: 'at+jwt' }), {}, key()),
+      ).rejects.toThrow(`The signing key does not fit ${alg}`);
     });
   });
 });

@@ -11,6 +11,19 @@ export interface JwsHeader {
   jwk?: Record<string, unknown>;
 }
 
+/**
+ * A protected header with its base64url encoding, made once: a key signs every token of one type
+ * with the same header (with TOKEN_HEADER_KEYS=x5c, one carrying its certificate chain).
+ */
+export interface EncodedJwsHeader {
+  readonly alg: SigningAlgorithm;
+  readonly encoded: string;
+}
+
+export function encodeJwsHeader(header: JwsHeader): EncodedJwsHeader {
+  return { alg: header.alg, encoded: encodeJson(header) };
+}
+
 /** node:crypto's digest and options for each JWS algorithm (RFC 7518 §3.3–3.5, RFC 8037 §3.1). */
 const ALGORITHMS: Record<
   SigningAlgorithm,
@@ -54,11 +67,11 @@ function isRsa(key: KeyObject): boolean {
 export class JwsSigner {
   constructor(readonly inThreadPool: boolean = availableParallelism() > 1) {}
 
-  sign(header: JwsHeader, payload: object, key: KeyObject): Promise<string> {
-    const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`;
-    const { digest, options, fits } = ALGORITHMS[header.alg];
+  sign({ alg, encoded }: EncodedJwsHeader, payload: object, key: KeyObject): Promise<string> {
+    const signingInput = `${encoded}.${encodeJson(payload)}`;
+    const { digest, options, fits } = ALGORITHMS[alg];
     if (key.type !== 'private' || !fits(key)) {
-      return Promise.reject(new TypeError(`The signing key does not fit ${header.alg}`));
+      return Promise.reject(new TypeError(`The signing key does not fit ${alg}`));
     }
     const data = Buffer.from(signingInput, 'ascii');
     const input: SignKeyObjectInput = { key, ...options };
