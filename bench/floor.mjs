@@ -7,17 +7,9 @@
 // server's work besides the signature, and the CPU per token Signet would need for the target.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadOnce, settle, stats } from './lib/load.mjs';
+import { scenariosInTurns, settle } from './lib/load.mjs';
 import { OIDC_BASIC, startSignetBesideOidcProvider } from './lib/oidc-provider.mjs';
-import {
-  coldStart,
-  cpuMicros,
-  freePort,
-  killAll,
-  pinSelf,
-  SERVER_CORE,
-  stop,
-} from './lib/processes.mjs';
+import { coldStart, freePort, killAll, pinSelf, SERVER_CORE, stop } from './lib/processes.mjs';
 import * as signet from './lib/signet.mjs';
 
 const seconds = Number(process.env.SECONDS ?? 10);
@@ -66,17 +58,14 @@ await settle(
   Number(process.env.SETTLE ?? 8),
 );
 // The three take turns, run after run, so the VM's drift lands on all of them alike.
-const runs = servers.map(() => []);
-for (let round = 0; round < rounds; round += 1) {
-  for (const [i, [name, pid, target]] of servers.entries()) {
-    const before = cpuMicros(pid);
-    const startedAt = process.hrtime.bigint();
-    const result = await loadOnce(target, seconds);
-    const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    }
-    runs[i].push({ cpu: (cpuMicros(pid) - before) / result['2xx'], rate: result['2xx'] / elapsed });
+const measured = await scenariosInTurns(
+  servers.map(([, , target]) => target),
+  servers.map(([, pid]) => pid),
+  { runs: rounds, durationSeconds: seconds, warmSeconds: 0 },
+);
+for (const [i, [name]] of servers.entries()) {
+  if (measured[i].non2xx > 0 || measured[i].errors > 0) {
+    throw new Error(`${name}: ${measured[i].non2xx} non-2xx answers, ${measured[i].errors} errors`);
   }
 }
 const signature = signatureMicros();
@@ -84,9 +73,9 @@ for (const child of [server, oidc.child, floor]) {
   await stop(child);
 }
 
-const figures = runs.map((list) => ({
-  cpu: stats(list.map((run) => run.cpu)).median,
-  rate: stats(list.map((run) => run.rate)).median,
+const figures = measured.map((summary) => ({
+  cpu: summary.cpuMicrosPerRequest.median,
+  rate: summary.rps.median,
 }));
 console.log(`RSA-2048 signature, node:crypto on core ${SERVER_CORE}: ${signature.toFixed(1)} µs`);
 console.log('server                  tokens/s   CPU µs/token   besides the signature');

@@ -6,35 +6,18 @@
 // VM's vCPU speed drifts between one run and the next; here both servers see the same speed, so
 // the ratio per run is steadier. ROUTES (basic,pkj), ROUNDS (5), SETTLE (8 s per server alone
 // first); ASSERTIONS per server, by default enough for the rate basic reached (1,000/s without it).
-import { loadOnce, settle, stats } from './lib/load.mjs';
+import { settle, simultaneousScenarios, stats } from './lib/load.mjs';
 import {
   OIDC_BASIC,
   OIDC_PARTNER_CLIENT_ID,
   startSignetBesideOidcProvider,
 } from './lib/oidc-provider.mjs';
-import { cpuMicros, pinSelf, stop } from './lib/processes.mjs';
+import { pinSelf, stop } from './lib/processes.mjs';
 import * as signet from './lib/signet.mjs';
 
 const seconds = Number(process.env.SECONDS ?? 10);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const wanted = { basic: 1.3, pkj: 1.2 };
-
-/** Both targets at once; CPU µs per 2xx answer and 2xx answers per second of each server. */
-async function together(targets, pids, duration) {
-  const before = pids.map(cpuMicros);
-  const results = await Promise.all(targets.map((target) => loadOnce(target, duration)));
-  return results.map((result, i) => {
-    if (result.non2xx > 0 || result.exhausted) {
-      throw new Error(
-        `${targets[i].url}: ${result.exhausted ? 'the assertions ran out (set ASSERTIONS)' : `${result.non2xx} non-2xx answers`}`,
-      );
-    }
-    return {
-      cpu: (cpuMicros(pids[i]) - before[i]) / result['2xx'],
-      rate: result['2xx'] / duration,
-    };
-  });
-}
 
 pinSelf();
 const { base, server, ctx, oidc, partner } =
@@ -78,19 +61,31 @@ for (const route of routes) {
       targets.push({ url, requests: signet.partnerAssertionRequests(assertions) });
     }
   }
-  await together(targets, pids, 3);
-  const ratios = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const [signetRun, oidcRun] = await together(targets, pids, seconds);
-    const [signetCpu, oidcCpu] = [signetRun.cpu, oidcRun.cpu];
-    if (route === 'basic') {
-      fastest = Math.max(fastest, signetRun.rate, oidcRun.rate);
+  const [signetRuns, oidcRuns] = await simultaneousScenarios(targets[0], targets[1], pids, {
+    runs: rounds,
+    durationSeconds: seconds,
+    warmSeconds: 3,
+  });
+  for (const [i, summary] of [signetRuns, oidcRuns].entries()) {
+    if (summary.non2xx > 0 || summary.exhausted) {
+      throw new Error(
+        `${targets[i].url}: ${summary.exhausted ? 'the assertions ran out (set ASSERTIONS)' : `${summary.non2xx} non-2xx answers`}`,
+      );
     }
-    ratios.push(oidcCpu / signetCpu);
+  }
+  if (route === 'basic') {
+    fastest = Math.max(fastest, signetRuns.rps.max, oidcRuns.rps.max);
+  }
+  const ratios = signetRuns.runs.map((signetRun, round) => {
+    const [signetCpu, oidcCpu] = [
+      signetRun.cpuMicrosPerRequest,
+      oidcRuns.runs[round].cpuMicrosPerRequest,
+    ];
     console.log(
       `${route} run ${round + 1}: Signet ${signetCpu.toFixed(0)} µs/token, oidc-provider ${oidcCpu.toFixed(0)} µs/token, ratio ${(oidcCpu / signetCpu).toFixed(3)}`,
     );
-  }
+    return oidcCpu / signetCpu;
+  });
   const s = stats(ratios);
   console.log(
     `${route}: tokens/s per core, Signet ÷ oidc-provider: median ${s.median.toFixed(3)} (${s.min.toFixed(3)}–${s.max.toFixed(3)}); target ${wanted[route] ?? 'n/a'}`,

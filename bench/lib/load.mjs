@@ -153,23 +153,22 @@ export async function settle(targets, secondsEach) {
 }
 
 /**
- * Two targets, their runs alternating (a, b, a, b, ...), so slow drift in the server or the
- * machine lands on both alike: for figures that are a difference or a ratio of the two. `pids`
- * is the one server's pid, or [a's, b's] for two servers (Signet and a reference).
+ * Targets taking turns, run after run (a, b, c, a, b, c, ...), so slow drift in the servers or
+ * the machine lands on all alike: for figures that are a difference or a ratio of them. `pids` is
+ * the one server's pid, or one pid per target (Signet and the references it is compared with).
  */
-export async function pairedScenarios(
-  a,
-  b,
+export async function scenariosInTurns(
+  targets,
   pids,
   { runs = 3, durationSeconds = 10, warmSeconds = 2 },
 ) {
-  const bases = [a, b].map((target) => ({ connections: CONNECTIONS, ...target }));
+  const bases = targets.map((target) => ({ connections: CONNECTIONS, ...target }));
   for (const base of bases) {
     if (warmSeconds > 0) {
       await fire({ ...base, durationSeconds: warmSeconds });
     }
   }
-  const results = [[], []];
+  const results = bases.map(() => []);
   for (let i = 0; i < runs; i += 1) {
     for (const [j, base] of bases.entries()) {
       results[j].push(
@@ -178,6 +177,11 @@ export async function pairedScenarios(
     }
   }
   return results.map((runs) => ({ ...summarise(runs), paired: true }));
+}
+
+/** Two targets in turns (scenariosInTurns): `pids` is one pid or [a's, b's]. */
+export function pairedScenarios(a, b, pids, settings) {
+  return scenariosInTurns([a, b], pids, settings);
 }
 
 /**
