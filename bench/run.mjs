@@ -442,8 +442,7 @@ async function main() {
       `grown${route} and twin${route}, loaded at once: ${settings.runs} × ${settings.durationSeconds} s`,
     );
     const [grown, empty] = await simultaneousScenarios(
-      grownTarget,
-      twinTarget,
+      [grownTarget, twinTarget],
       [server.pid, twin.pid],
       settings,
     );

@@ -25,23 +25,18 @@ const { base, server, ctx, oidc, partner } =
 const pids = [server.pid, oidc.child.pid];
 const routes = (process.env.ROUTES ?? 'basic,pkj').split(',');
 let fastest = 1_000;
+const basicTargets = [
+  signet.basicTokenTarget(`${base}/oauth/token`, ctx.basic),
+  signet.basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
+];
 // A fresh server's JIT takes seconds to settle (Signet's first 4 s of tokens cost ~1.5× the
 // later ones): each server alone, SETTLE (8) s, before anything is measured.
-await settle(
-  [
-    signet.basicTokenTarget(`${base}/oauth/token`, ctx.basic),
-    signet.basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
-  ],
-  Number(process.env.SETTLE ?? 8),
-);
+await settle(basicTargets, Number(process.env.SETTLE ?? 8));
 
 for (const route of routes) {
   let targets;
   if (route === 'basic') {
-    targets = [
-      signet.basicTokenTarget(`${base}/oauth/token`, ctx.basic),
-      signet.basicTokenTarget(`${oidc.base}/token`, OIDC_BASIC),
-    ];
+    targets = basicTargets;
   } else {
     const pools = [
       [`${base}/oauth/token`, ctx.partnerClientId],
@@ -61,7 +56,7 @@ for (const route of routes) {
       targets.push({ url, requests: signet.partnerAssertionRequests(assertions) });
     }
   }
-  const [signetRuns, oidcRuns] = await simultaneousScenarios(targets[0], targets[1], pids, {
+  const [signetRuns, oidcRuns] = await simultaneousScenarios(targets, pids, {
     runs: rounds,
     durationSeconds: seconds,
     warmSeconds: 3,

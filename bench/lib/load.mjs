@@ -185,21 +185,21 @@ export function pairedScenarios(a, b, pids, settings) {
 }
 
 /**
- * Two servers (`pids`, both on core 0) loaded at the same time, run after run: each run's CPU
- * per request of both is taken at the same vCPU speed, so the ratio of the two carries none of
+ * Servers (one pid per target, all on core 0) loaded at the same time, run after run: each run's
+ * CPU per request of every one is taken at the same vCPU speed, so their ratios carry none of
  * the drift between runs (target 7's grown server against its empty twin, the same build).
  */
-export async function simultaneousScenarios(a, b, pids, { runs, durationSeconds, warmSeconds }) {
-  const bases = [a, b].map((target) => ({ connections: CONNECTIONS, ...target }));
+export async function simultaneousScenarios(targets, pids, { runs, durationSeconds, warmSeconds }) {
+  const bases = targets.map((target) => ({ connections: CONNECTIONS, ...target }));
   if (warmSeconds > 0) {
     await Promise.all(bases.map((base) => fire({ ...base, durationSeconds: warmSeconds })));
   }
-  const results = [[], []];
+  const results = bases.map(() => []);
   for (let i = 0; i < runs; i += 1) {
-    const pair = await Promise.all(
+    const round = await Promise.all(
       bases.map((base, j) => measuredRun({ ...base, durationSeconds }, pids[j])),
     );
-    pair.forEach((run, j) => results[j].push(run));
+    round.forEach((run, j) => results[j].push(run));
   }
   return results.map((runs) => ({ ...summarise(runs), simultaneous: true }));
 }
