@@ -1,14 +1,15 @@
 // Diagnostic, not part of `npm run bench` (build first, as profile.mjs says): starts the bench
 // build of Signet on core 0 and loads POST /oauth/token requests that stop at different points,
 // beside a public GET and an unknown URL, in turns (ROUNDS × SECONDS each), printing CPU µs per
-// request. The failing variants answer 4xx, which pino-http logs at warn (a log line each), so
-// they bound the steps before them from above. SIGNET_ENV='{"SIGNING_ALG":"ES256"}' swaps the
-// RSA signature (~260 µs) for an ECDSA one (~30 µs): what is left is the endpoint's own work.
+// request: median (min–max). The failing variants answer 4xx, which pino-http logs at warn (a log
+// line each), so they bound the steps before them from above. SIGNET_ENV='{"SIGNING_ALG":"ES256"}'
+// swaps the RSA signature (~260 µs) for an ECDSA one (~30–50 µs): what is left is the endpoint's
+// own work.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOnce } from './lib/load.mjs';
-import { cpuMicros, freePort, pinSelf, stop } from './lib/processes.mjs';
+import { scenariosInTurns } from './lib/load.mjs';
+import { freePort, pinSelf, stop } from './lib/processes.mjs';
 import { basicTokenTarget, partnerKeyPair, setUp, startSignet } from './lib/signet.mjs';
 
 pinSelf();
@@ -40,19 +41,23 @@ const variants = {
   // Fastify's 404 through Nest's filter, logged at warn.
   notFound: { url: `${base}/no-such-route` },
 };
-const seconds = Number(process.env.SECONDS ?? 6);
-for (let round = 1; round <= Number(process.env.ROUNDS ?? 2); round++) {
-  for (const name of (process.env.ROUTES ?? Object.keys(variants).join(',')).split(',')) {
-    const target = variants[name];
-    await loadOnce(target, 1);
-    const before = cpuMicros(child.pid);
-    const result = await loadOnce(target, seconds);
-    const answered = result['2xx'] + result.non2xx;
-    const cpu = (cpuMicros(child.pid) - before) / answered;
-    console.log(
-      `round ${round} ${name}: ${(answered / seconds).toFixed(0)} req/s, ` +
-        `${cpu.toFixed(1)} µs CPU/req, 2xx ${result['2xx']}, non-2xx ${result.non2xx}`,
-    );
-  }
+const names = (process.env.ROUTES ?? Object.keys(variants).join(',')).split(',');
+// In turns, run after run, as floor.mjs's servers: the VM's drift lands on every variant alike.
+const measured = await scenariosInTurns(
+  names.map((name) => variants[name]),
+  child.pid,
+  {
+    runs: Number(process.env.ROUNDS ?? 2),
+    durationSeconds: Number(process.env.SECONDS ?? 6),
+    warmSeconds: 1,
+  },
+);
+for (const [i, name] of names.entries()) {
+  const { cpuMicrosPerRequest: cpu, runs } = measured[i];
+  const answered = runs.map((run) => ((run.ok + run.non2xx) / run.seconds).toFixed(0));
+  console.log(
+    `${name}: ${cpu.median.toFixed(1)} (${cpu.min.toFixed(1)}–${cpu.max.toFixed(1)}) µs CPU/req, ` +
+      `answers/s ${answered.join(', ')}, 2xx ${runs.map((run) => run.ok).join(', ')}`,
+  );
 }
 await stop(child);
