@@ -1,4 +1,5 @@
-// Targets 1–7 of issue 6: each figure, its reference beside it, PASS or FALLS SHORT.
+// Targets 1–7 of issue 6: each figure, its reference beside it, PASS or FALLS SHORT; where a
+// ratio's run pairs disagree with each other, the verdict says so.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,37 @@ function verdict(ok) {
 const med = (s, key) => s?.[key]?.median ?? NaN;
 
 /**
+ * Per-run figures of two scenarios measured in turns (run i of a beside run i of b), combined
+ * by `f`; empty when they were not measured in turns.
+ */
+function pairwise(a, b, f) {
+  const [x, y] = [a?.runs ?? [], b?.runs ?? []];
+  if (!a?.paired || x.length === 0 || x.length !== y.length) {
+    return [];
+  }
+  return x.map((run, i) => f(run, y[i]));
+}
+
+/**
+ * A verdict, and whether the run pairs behind it disagree: on this VM one pair can land on a
+ * slow minute, so a median that sits on one side while single pairs sit on both says more
+ * about the machine than about the build.
+ */
+function verdictOfPairs(ok, values, passes) {
+  const base = verdict(ok);
+  if (values.length < 2 || !values.some(passes) || values.every(passes)) {
+    return base;
+  }
+  return `${base} (pairs on both sides)`;
+}
+
+const pairRange = (values, format) =>
+  values.length < 2
+    ? ''
+    : `; per run pair ${format(Math.min(...values))}–${format(Math.max(...values))}`;
+const times = (v) => `${v.toFixed(2)}×`;
+
+/**
  * Guard cost: CPU µs per request guarded minus the same handler public. Runs measured in
  * alternation (same count) give the median of the pairwise differences; otherwise the
  * difference of the medians.
@@ -43,19 +75,27 @@ function guardCost(guarded, open) {
 
 export function evaluate(r) {
   const rows = [];
-  const add = (target, figure, value, reference, ok) =>
-    rows.push({ target, figure, value, reference, verdict: verdict(ok) });
+  const add = (target, figure, value, reference, ok, pairs = [], passes = () => true) =>
+    rows.push({ target, figure, value, reference, verdict: verdictOfPairs(ok, pairs, passes) });
   const s = r.scenarios;
 
   const cost = guardCost(s.signetGuarded, s.signetPublic);
   const joseCost = guardCost(s.joseGuarded, s.josePublic);
   const recipeCost = guardCost(s.recipeGuarded, s.recipePublic);
+  const costs = pairwise(
+    s.signetGuarded,
+    s.signetPublic,
+    (g, o) => g.cpuMicrosPerRequest - o.cpuMicrosPerRequest,
+  );
+  const costCap = Math.min(40, joseCost / 2, recipeCost / 7);
   add(
     '1',
     'guard CPU µs/req (guarded − public)',
     n1(cost),
-    `jose ${n1(joseCost)} (½ = ${n1(joseCost / 2)}), recipe ${n1(recipeCost)} (⅐ = ${n1(recipeCost / 7)}), cap 40`,
+    `jose ${n1(joseCost)} (½ = ${n1(joseCost / 2)}), recipe ${n1(recipeCost)} (⅐ = ${n1(recipeCost / 7)}), cap 40${pairRange(costs, n1)}`,
     cost <= 40 && cost < joseCost / 2 && cost <= recipeCost / 7,
+    costs,
+    (c) => c <= costCap,
   );
   add(
     '1',
@@ -64,21 +104,28 @@ export function evaluate(r) {
     `jose ${n1(med(s.joseGuarded, 'cpuMicrosPerRequest'))} | ${n1(med(s.josePublic, 'cpuMicrosPerRequest'))}; recipe ${n1(med(s.recipeGuarded, 'cpuMicrosPerRequest'))} | ${n1(med(s.recipePublic, 'cpuMicrosPerRequest'))}`,
   );
   const guardedRps = med(s.signetGuarded, 'rps');
+  const rpsRatios = (a, b) => pairwise(a, b, (x, y) => x.rps / y.rps);
+  const guardedShares = rpsRatios(s.signetGuarded, s.signetPublic);
   add(
     '1',
     'guarded GET /pets/{id} req/s',
     range(s.signetGuarded?.rps),
-    `public ${n0(med(s.signetPublic, 'rps'))} (×0.8 = ${n0(0.8 * med(s.signetPublic, 'rps'))}), recipe ${n0(med(s.recipeGuarded, 'rps'))} (×2 = ${n0(2 * med(s.recipeGuarded, 'rps'))}), jose ${n0(med(s.joseGuarded, 'rps'))}`,
+    `public ${n0(med(s.signetPublic, 'rps'))} (×0.8 = ${n0(0.8 * med(s.signetPublic, 'rps'))}), recipe ${n0(med(s.recipeGuarded, 'rps'))} (×2 = ${n0(2 * med(s.recipeGuarded, 'rps'))}), jose ${n0(med(s.joseGuarded, 'rps'))}${pairRange(guardedShares, times)}`,
     guardedRps >= 0.8 * med(s.signetPublic, 'rps') && guardedRps >= 2 * med(s.recipeGuarded, 'rps'),
+    guardedShares,
+    (ratio) => ratio >= 0.8,
   );
 
   const basic = med(s.signetBasic, 'rps');
+  const basicRatios = rpsRatios(s.signetBasic, s.oidcBasic);
   add(
     '2',
     'client_secret_basic RS256 tokens/s',
     range(s.signetBasic?.rps),
-    `oidc-provider ${range(s.oidcBasic?.rps)} (×1.3 = ${n0(1.3 * med(s.oidcBasic, 'rps'))})`,
+    `oidc-provider ${range(s.oidcBasic?.rps)} (×1.3 = ${n0(1.3 * med(s.oidcBasic, 'rps'))})${pairRange(basicRatios, times)}`,
     basic >= 1.3 * med(s.oidcBasic, 'rps'),
+    basicRatios,
+    (ratio) => ratio >= 1.3,
   );
   add(
     '2',
@@ -89,12 +136,15 @@ export function evaluate(r) {
   );
 
   const pkj = med(s.signetPrivateKeyJwt, 'rps');
+  const pkjRatios = rpsRatios(s.signetPrivateKeyJwt, s.oidcPrivateKeyJwt);
   add(
     '3',
     'private_key_jwt PS256 tokens/s',
     range(s.signetPrivateKeyJwt?.rps),
-    `oidc-provider ${range(s.oidcPrivateKeyJwt?.rps)} (×1.2 = ${n0(1.2 * med(s.oidcPrivateKeyJwt, 'rps'))})`,
+    `oidc-provider ${range(s.oidcPrivateKeyJwt?.rps)} (×1.2 = ${n0(1.2 * med(s.oidcPrivateKeyJwt, 'rps'))})${pairRange(pkjRatios, times)}`,
     pkj >= 1.2 * med(s.oidcPrivateKeyJwt, 'rps'),
+    pkjRatios,
+    (ratio) => ratio >= 1.2,
   );
 
   const quiet = med(s.guardedSteady, 'p99');
