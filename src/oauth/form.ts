@@ -10,10 +10,6 @@ export type OAuthForm = Readonly<Record<string, string | undefined>>;
 const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**
- * Reads a parsed application/x-www-form-urlencoded body. Unknown parameters are ignored
- * (RFC 6749 §3.2); a repeated one, or one with a control character, is invalid_request.
- */
-/**
  * Whether a request's body is a form, as Express's `req.is()` said: a request without a body
  * counts as an empty form; one with a body must say application/x-www-form-urlencoded.
  */
@@ -28,6 +24,10 @@ export function isFormEncoded(headers: IncomingHttpHeaders): boolean {
   return type === 'application/x-www-form-urlencoded';
 }
 
+/**
+ * Reads a parsed application/x-www-form-urlencoded body. Unknown parameters are ignored
+ * (RFC 6749 §3.2); a repeated one, or one with a control character, is invalid_request.
+ */
 export function readForm(body: unknown, isFormEncoded: boolean): OAuthForm {
   if (!isFormEncoded) {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
