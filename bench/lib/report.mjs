@@ -55,6 +55,7 @@ const pairRange = (values, format) =>
     ? ''
     : `; per run pair ${format(Math.min(...values))}–${format(Math.max(...values))}`;
 const times = (v) => `${v.toFixed(2)}×`;
+const cpuDifference = (a, b) => a.cpuMicrosPerRequest - b.cpuMicrosPerRequest;
 
 /**
  * Guard cost: CPU µs per request guarded minus the same handler public. Runs measured in
@@ -62,12 +63,8 @@ const times = (v) => `${v.toFixed(2)}×`;
  * difference of the medians.
  */
 function guardCost(guarded, open) {
-  const g = guarded?.runs ?? [];
-  const o = open?.runs ?? [];
-  if (g.length > 0 && g.length === o.length && guarded.paired) {
-    const differences = g
-      .map((run, i) => run.cpuMicrosPerRequest - o[i].cpuMicrosPerRequest)
-      .sort((x, y) => x - y);
+  const differences = pairwise(guarded, open, cpuDifference).sort((x, y) => x - y);
+  if (differences.length > 0) {
     return differences[Math.floor(differences.length / 2)];
   }
   return med(guarded, 'cpuMicrosPerRequest') - med(open, 'cpuMicrosPerRequest');
@@ -82,11 +79,7 @@ export function evaluate(r) {
   const cost = guardCost(s.signetGuarded, s.signetPublic);
   const joseCost = guardCost(s.joseGuarded, s.josePublic);
   const recipeCost = guardCost(s.recipeGuarded, s.recipePublic);
-  const costs = pairwise(
-    s.signetGuarded,
-    s.signetPublic,
-    (g, o) => g.cpuMicrosPerRequest - o.cpuMicrosPerRequest,
-  );
+  const costs = pairwise(s.signetGuarded, s.signetPublic, cpuDifference);
   const costCap = Math.min(40, joseCost / 2, recipeCost / 7);
   add(
     '1',
